@@ -1,0 +1,127 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from core import config as config_module
+from core.extensions import babel, cache, csrf, db, htmx, limiter, login_manager, migrate
+from core.plugin_host import PluginHost
+
+ROOT = config_module.ROOT
+
+
+def create_app(
+    overrides: dict[str, Any] | None = None,
+    plugins: list[str] | None = None,
+    extra_plugins: dict[str, Any] | None = None,
+) -> Flask:
+    """Build an app.
+
+    ``plugins`` limits which installed entry-point plugins load (None: all; also the
+    ``GONGZHI_PLUGINS`` variable). ``extra_plugins`` registers plugin objects directly
+    (``{"id": module}``), as tests and the vendor kit do.
+    """
+    app = Flask(
+        "gongzhi",
+        root_path=str(ROOT / "core"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "core" / "static"),
+        instance_path=str(Path(os.environ.get("GONGZHI_INSTANCE", ROOT / "instance"))),
+    )
+    app.config.update(config_module.from_environment())
+    app.config.update(overrides or {})
+    _init_logging(app)
+
+    from tenants import scoping
+
+    db.init_app(app)
+    scoping.install(db)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    csrf.init_app(app)
+    htmx.init_app(app)
+    cache.init_app(app)
+    limiter.init_app(app)
+
+    from core.events import install as install_events
+
+    install_events()
+
+    host = PluginHost(strict=app.config["PLUGINS_STRICT"])
+    app.extensions["gongzhi.plugins"] = host
+    only = plugins if plugins is not None else app.config.get("PLUGINS_ONLY")
+    host.load_entry_points(only=only)
+    for plugin_id, obj in (extra_plugins or {}).items():
+        host.add(plugin_id, obj)
+
+    _init_i18n(app, host)
+    from tenants import resolution
+
+    resolution.install(app)
+    _register_core(app)
+    from core.plugin_routes import mount_plugins
+
+    mount_plugins(app, host)
+    from core.migration_support import configure_migrations
+
+    configure_migrations(app, host)
+    if app.config.get("TENANT_SUBDOMAINS") and app.config.get("SERVER_NAME"):
+        app.wsgi_app = resolution.SubdomainToPath(app.wsgi_app, app.config["SERVER_NAME"])
+    return app
+
+
+def _init_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+
+
+def _init_i18n(app: Flask, host: PluginHost) -> None:
+    from core.i18n import select_locale, select_timezone
+
+    dirs = [str(ROOT / "core" / "translations")]
+    for record in host.active():
+        folder = record.meta.translations
+        if (
+            folder is None
+            and record.module is not None
+            and getattr(record.module, "__file__", None)
+        ):
+            candidate = Path(record.module.__file__).parent / "translations"
+            folder = str(candidate) if candidate.is_dir() else None
+        if folder:
+            dirs.append(folder)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs)
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "zh_Hans")
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+
+
+def _register_core(app: Flask) -> None:
+    from core import auth, cli, community, errors, operator, security, templating
+    from core.events import flush_deliveries
+    from core.models import User
+
+    @login_manager.user_loader
+    def _load_user(user_id: str):
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(community.bp)
+    app.register_blueprint(operator.bp)
+    errors.install(app)
+    security.install(app)
+    templating.install(app)
+    cli.install(app)
+
+    @app.after_request
+    def _deliver_events(response):
+        flush_deliveries()
+        return response

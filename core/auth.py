@@ -1,0 +1,261 @@
+"""Accounts: sign up, log in/out, password reset, invitations, language switch."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from core.extensions import db, limiter
+from core.forms import ForgotForm, LoginForm, ResetForm, SignupForm
+from core.i18n import LANGUAGES
+from core.mail import send_mail
+from core.models import User
+from core.timeutil import as_aware, utcnow
+from tenants.context import all_tenants, tenant_scope
+from tenants.models import Invitation, Membership, Tenant
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("auth.home")
+
+
+def find_user(email: str) -> User | None:
+    return db.session.execute(
+        db.select(User).where(db.func.lower(User.email) == email.strip().lower())
+    ).scalar_one_or_none()
+
+
+@bp.route("/")
+def home():
+    """My communities (signed in) or the platform's front page."""
+    if not current_user.is_authenticated:
+        with all_tenants():
+            communities = (
+                db.session.execute(db.select(Tenant).order_by(Tenant.name_zh)).scalars().all()
+            )
+        return render_template("auth/landing.html", communities=communities)
+    with all_tenants():
+        rows = db.session.execute(
+            db.select(Membership, Tenant)
+            .join(Tenant, Tenant.id == Membership.tenant_id)
+            .where(Membership.user_id == current_user.id)
+            .order_by(Tenant.name_zh)
+        ).all()
+    if len(rows) == 1 and not current_user.is_operator and not request.args.get("all"):
+        return redirect(url_for("community.dashboard", tenant=rows[0][1].slug))
+    return render_template("auth/home.html", rows=rows)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = find_user(form.email.data)
+        if user is not None and user.check_password(form.password.data):
+            login_user(user, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors.append(_("Wrong e-mail or password."))
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    form = SignupForm()
+    if form.validate_on_submit():
+        if find_user(form.email.data) is not None:
+            form.email.errors.append(_("An account with this e-mail exists. Sign in instead."))
+        else:
+            user = User(name=form.name.data.strip(), email=form.email.data.strip().lower())
+            user.set_password(form.password.data)
+            db.session.add(user)
+            db.session.commit()
+            login_user(user)
+            flash(_("Welcome, %(name)s!", name=user.name), "success")
+            return redirect(_safe_next(request.args.get("next")))
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/signup.html", form=form), status
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def reset_token(user: User) -> str:
+    # The password hash's tail makes the link single-use: it changes on reset.
+    return _reset_serializer().dumps({"u": user.id, "p": user.password_hash[-12:]})
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def forgot():
+    form = ForgotForm()
+    if form.validate_on_submit():
+        user = find_user(form.email.data)
+        if user is not None:
+            link = url_for("auth.reset", token=reset_token(user), _external=True)
+            send_mail(
+                user.email,
+                _("Reset your Gongzhi password"),
+                _("Open this link within an hour to choose a new password:\n%(link)s", link=link),
+            )
+        # Same answer whether or not the account exists: no probing for e-mails.
+        flash(_("If the address has an account, a reset link is on its way."), "info")
+        return redirect(url_for("auth.login"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/forgot.html", form=form), status
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset(token: str):
+    try:
+        data = _reset_serializer().loads(
+            token, max_age=current_app.config["PASSWORD_RESET_SECONDS"]
+        )
+    except SignatureExpired:
+        return render_template("auth/reset_invalid.html", expired=True), 400
+    except BadSignature:
+        return render_template("auth/reset_invalid.html", expired=False), 400
+    user = db.session.get(User, data.get("u"))
+    if user is None or user.password_hash[-12:] != data.get("p"):
+        return render_template("auth/reset_invalid.html", expired=False), 400
+    form = ResetForm()
+    if form.validate_on_submit():
+        user.set_password(form.password.data)
+        db.session.commit()
+        flash(_("Your password is changed. Please sign in."), "success")
+        return redirect(url_for("auth.login"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/reset.html", form=form), status
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _open_invitation(token: str) -> tuple[Invitation, Tenant]:
+    with all_tenants():
+        invitation = db.session.execute(
+            db.select(Invitation).where(Invitation.token_hash == hash_token(token))
+        ).scalar_one_or_none()
+        if invitation is None:
+            abort(404)
+        tenant = db.session.get(Tenant, invitation.tenant_id)
+    return invitation, tenant
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    invitation, tenant = _open_invitation(token)
+    if invitation.accepted_at is not None or as_aware(invitation.expires_at) < utcnow():
+        return render_template("auth/invite_invalid.html", tenant=tenant), 410
+    form = SignupForm(data={"email": invitation.email})
+    if current_user.is_authenticated:
+        if request.method == "POST":
+            _join(invitation, tenant, current_user)
+            return redirect(url_for("community.dashboard", tenant=tenant.slug))
+        return render_template("auth/invite.html", invitation=invitation, tenant=tenant, form=None)
+    if form.validate_on_submit():
+        if find_user(form.email.data) is not None:
+            form.email.errors.append(_("An account with this e-mail exists. Sign in first."))
+        else:
+            user = User(name=form.name.data.strip(), email=form.email.data.strip().lower())
+            user.set_password(form.password.data)
+            db.session.add(user)
+            db.session.flush()
+            _join(invitation, tenant, user)
+            login_user(user)
+            return redirect(url_for("community.dashboard", tenant=tenant.slug))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "auth/invite.html", invitation=invitation, tenant=tenant, form=form
+    ), status
+
+
+def _join(invitation: Invitation, tenant: Tenant, user: User) -> None:
+    from core import audit
+
+    with tenant_scope(tenant.id):
+        existing = db.session.execute(
+            db.select(Membership).where(Membership.user_id == user.id)
+        ).scalar_one_or_none()
+        if existing is None:
+            db.session.add(Membership(user_id=user.id, role=invitation.role))
+        elif existing.role != "admin":
+            existing.role = invitation.role
+        invitation.accepted_at = utcnow()
+        audit.record("member.joined", user.email, role=invitation.role, via="invitation")
+        db.session.commit()
+
+
+def create_invitation(tenant: Tenant, email: str, role: str) -> str:
+    """Store an invitation, e-mail its link, return the link (caller commits)."""
+    import secrets
+
+    token = secrets.token_urlsafe(24)
+    with tenant_scope(tenant.id):
+        db.session.add(
+            Invitation(
+                email=email.strip().lower(),
+                role=role,
+                token_hash=hash_token(token),
+                invited_by_id=current_user.id if current_user.is_authenticated else None,
+                expires_at=utcnow() + timedelta(days=current_app.config["INVITATION_DAYS"]),
+            )
+        )
+    link = url_for("auth.accept_invitation", token=token, _external=True)
+    send_mail(
+        email,
+        _("You are invited to %(community)s on Gongzhi", community=tenant.name()),
+        _("Open this link to join %(community)s:\n%(link)s", community=tenant.name(), link=link),
+    )
+    return link
+
+
+@bp.route("/lang", methods=["POST"])
+def set_language():
+    code = request.form.get("locale", "")
+    if code not in LANGUAGES:
+        abort(400)
+    session["locale"] = code
+    if current_user.is_authenticated:
+        current_user.locale = code
+        db.session.commit()
+    return redirect(_safe_next(request.form.get("next")))
+
+
+@bp.route("/account")
+@login_required
+def account():
+    return redirect(url_for("auth.home", all=1))

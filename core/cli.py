@@ -1,0 +1,71 @@
+"""``flask`` commands: plugins list, demo data, operators, event retries."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from core.community_plugins import host
+from core.extensions import db
+from core.plugin_host import PLUGIN_API_VERSION, call_impl
+
+
+def install(app: Flask) -> None:
+    plugins_cli = AppGroup("plugins", help="Installed plugins.")
+
+    @plugins_cli.command("list")
+    def list_plugins() -> None:
+        """Each plugin: version, API range, status and failure reason."""
+        click.echo(f"plugin API {PLUGIN_API_VERSION}")
+        click.echo(f"{'plugin':<16} {'version':<10} {'api':<14} {'status':<13} reason")
+        for record in sorted(host().plugins.values(), key=lambda r: r.id):
+            click.echo(
+                f"{record.id:<16} {record.version:<10} {record.api:<14} {record.status:<13} "
+                f"{record.error or ''}".rstrip()
+            )
+
+    app.cli.add_command(plugins_cli)
+
+    events_cli = AppGroup("events", help="Domain events.")
+
+    @events_cli.command("retry")
+    def retry() -> None:
+        """Deliver again every event whose handler failed."""
+        from core.events import retry_failed
+
+        retried, still = retry_failed()
+        click.echo(f"retried {retried}, still failing {still}")
+
+    app.cli.add_command(events_cli)
+
+    @app.cli.command("create-operator")
+    @click.option("--email", required=True)
+    @click.option("--name", default="Operator")
+    @click.password_option()
+    def create_operator(email: str, name: str, password: str) -> None:
+        """Create (or promote) a platform operator account."""
+        from core.auth import find_user
+        from core.models import User
+
+        user = find_user(email) or User(email=email.lower(), name=name)
+        user.is_operator = True
+        user.set_password(password)
+        db.session.add(user)
+        db.session.commit()
+        click.echo(f"operator {email} ready")
+
+    @app.cli.command("demo")
+    @click.option("--reset", is_flag=True, help="Drop all tables first.")
+    def demo(reset: bool) -> None:
+        """Load two demo communities with realistic data (idempotent)."""
+        from core.demo import load_demo
+
+        for line in load_demo(reset=reset):
+            click.echo(line)
+
+    with app.app_context():
+        for record in host().active():
+            for impl in host().implementations(frozenset({record.id}), "cli_commands"):
+                for command in call_impl(impl, {}) or []:
+                    app.cli.add_command(command)

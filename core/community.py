@@ -1,0 +1,381 @@
+"""Community pages: dashboard, settings and modules, members and roles, audit log, search,
+export, joining, and the public landing page."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from core import audit
+from core.auth import create_invitation
+from core.community_plugins import (
+    call_isolated,
+    enabled_plugins,
+    forget_enabled_cache,
+    host,
+    run_lifecycle,
+)
+from core.exports import csv_response
+from core.extensions import db
+from core.forms import CommunityProfileForm, InviteForm, RolesForm
+from core.i18n import localized
+from core.models import AuditEntry
+from core.pagination import paginate
+from core.permissions import has_permission, membership, requires
+from core.settings_store import encode_form, settings_form
+from tenants.models import Membership, PluginActivation
+
+bp = Blueprint("community", __name__, url_prefix="/c/<tenant>")
+
+
+@bp.route("/")
+def dashboard():
+    if not current_user.is_authenticated or membership() is None:
+        return public_home()
+    widgets = []
+    for plugin_id, items in call_isolated("dashboard_widgets", user=current_user):
+        if not isinstance(items, list):
+            widgets.append({"plugin": plugin_id, "title": "", "html": items, "order": 999})
+            continue
+        for widget in items:
+            if widget.permission and not has_permission(widget.permission):
+                continue
+            widgets.append(_render_widget(plugin_id, widget))
+    widgets.sort(key=lambda w: (w["order"], w["plugin"]))
+    return render_template("community/dashboard.html", widgets=widgets)
+
+
+def _render_widget(plugin_id: str, widget) -> dict:
+    from core.community_plugins import Unavailable
+
+    try:
+        html = widget.render()
+    except Exception:
+        if host().strict:
+            raise
+        import logging
+
+        logging.getLogger("gongzhi.plugins").exception(
+            "widget %s.%s failed in %s", plugin_id, widget.id, g.tenant.slug
+        )
+        html = Unavailable(plugin_id)
+    return {
+        "plugin": plugin_id,
+        "title": localized(widget.title),
+        "html": html,
+        "order": widget.order,
+    }
+
+
+def public_home():
+    links = []
+    for plugin_id, items in call_isolated("public_pages"):
+        if isinstance(items, list):
+            links += [
+                {
+                    "label": localized(i.label),
+                    "url": url_for(i.endpoint, **i.url_values),
+                    "order": i.order,
+                    "plugin": plugin_id,
+                }
+                for i in items
+            ]
+    links.sort(key=lambda link: (link["order"], link["plugin"]))
+    return render_template("community/public.html", links=links)
+
+
+@bp.route("/join", methods=["POST"])
+def join():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.signup", next=url_for("community.dashboard")))
+    if membership() is None:
+        if not g.tenant.open_registration:
+            abort(403)
+        db.session.add(Membership(user_id=current_user.id, role="member"))
+        audit.record("member.joined", current_user.email, role="member", via="self")
+        db.session.commit()
+        flash(_("Welcome to %(community)s.", community=g.tenant.name()), "success")
+    return redirect(url_for("community.dashboard"))
+
+
+# ----- settings and modules ------------------------------------------------------------
+def _activation(plugin_id: str) -> PluginActivation | None:
+    return db.session.execute(
+        db.select(PluginActivation).where(PluginActivation.plugin_id == plugin_id)
+    ).scalar_one_or_none()
+
+
+def _plugin_rows() -> list[dict]:
+    enabled = enabled_plugins()
+    rows = []
+    for record in sorted(
+        host().plugins.values(), key=lambda r: ((r.meta.order if r.meta else 999), r.id)
+    ):
+        rows.append({"record": record, "enabled": record.id in enabled})
+    return rows
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@requires("core.settings")
+def settings():
+    form = CommunityProfileForm(obj=g.tenant)
+    if form.validate_on_submit():
+        changed = {
+            name: getattr(form, name).data
+            for name in (
+                "name_zh",
+                "name_en",
+                "households",
+                "timezone",
+                "default_locale",
+                "open_registration",
+            )
+            if getattr(g.tenant, name) != getattr(form, name).data
+        }
+        form.populate_obj(g.tenant)
+        audit.record("settings.changed", "community", **{k: str(v) for k, v in changed.items()})
+        db.session.commit()
+        flash(_("Settings saved."), "success")
+        return redirect(url_for("community.settings"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("community/settings.html", form=form, plugins=_plugin_rows()), status
+
+
+@bp.route("/settings/modules/<plugin_id>", methods=["POST"])
+@requires("core.settings")
+def toggle_plugin(plugin_id: str):
+    record = host().get(plugin_id)
+    if record is None or not record.active:
+        abort(404)
+    turn_on = request.form.get("enabled") == "1"
+    if record.meta.always_on and not turn_on:
+        abort(400)
+    problem = _dependency_problem(plugin_id, turn_on)
+    if problem:
+        flash(problem, "error")
+        return _module_row_response(plugin_id, status=409)
+    row = _activation(plugin_id)
+    if row is None:
+        row = PluginActivation(plugin_id=plugin_id, enabled=turn_on, settings={})
+        db.session.add(row)
+    was_on = row.enabled if row.id else False
+    row.enabled = turn_on
+    audit.record("plugin.enabled" if turn_on else "plugin.disabled", plugin_id)
+    db.session.commit()
+    forget_enabled_cache()
+    if turn_on != was_on:
+        run_lifecycle(plugin_id, "on_enable" if turn_on else "on_disable", g.tenant)
+    flash(
+        (_("%(module)s is on.") if turn_on else _("%(module)s is off; its data is kept."))
+        % {"module": localized(record.meta.label)},
+        "success",
+    )
+    return _module_row_response(plugin_id)
+
+
+def _dependency_problem(plugin_id: str, turn_on: bool) -> str | None:
+    enabled = enabled_plugins()
+    record = host().get(plugin_id)
+    if turn_on:
+        missing = [p for p in record.meta.requires if p not in enabled]
+        if missing:
+            return _("Turn on %(modules)s first.", modules=", ".join(missing))
+        return None
+    needed_by = [p.id for p in host().active() if p.id in enabled and plugin_id in p.meta.requires]
+    if needed_by:
+        return _("%(modules)s need this module; turn them off first.", modules=", ".join(needed_by))
+    return None
+
+
+def _module_row_response(plugin_id: str, status: int = 200):
+    if request.htmx:
+        row = next(r for r in _plugin_rows() if r["record"].id == plugin_id)
+        return render_template("community/_module_row.html", row=row), status
+    return redirect(url_for("community.settings"))
+
+
+@bp.route("/settings/modules/<plugin_id>/settings", methods=["GET", "POST"])
+@requires("core.settings")
+def plugin_settings_page(plugin_id: str):
+    record = host().get(plugin_id)
+    if record is None or not record.active or plugin_id not in enabled_plugins():
+        abort(404)
+    schema = host().settings_schema(plugin_id)
+    row = _activation(plugin_id)
+    stored = dict(row.settings or {}) if row else {}
+    form = settings_form(
+        schema, stored, formdata=request.form if request.method == "POST" else None
+    )
+    if request.method == "POST" and form.validate():
+        if row is None:
+            row = PluginActivation(plugin_id=plugin_id, enabled=True, settings={})
+            db.session.add(row)
+        row.settings = encode_form(schema, form, stored)
+        audit.record(
+            "plugin.settings", plugin_id, keys=sorted(f.key for f in schema if f.kind != "secret")
+        )
+        db.session.commit()
+        flash(_("Settings saved."), "success")
+        return redirect(url_for("community.plugin_settings_page", plugin_id=plugin_id))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "community/plugin_settings.html", record=record, form=form, schema=schema
+    ), status
+
+
+# ----- members and roles ---------------------------------------------------------------
+@bp.route("/members", methods=["GET", "POST"])
+@requires("core.members")
+def members():
+    form = InviteForm()
+    if form.validate_on_submit():
+        link = create_invitation(g.tenant, form.email.data, form.role.data)
+        audit.record("member.invited", form.email.data.lower(), role=form.role.data)
+        db.session.commit()
+        flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
+        if current_user.is_authenticated and request.args.get("show_link"):
+            flash(link, "info")
+        return redirect(url_for("community.members"))
+    q = request.args.get("q", "").strip()
+    select = db.select(Membership)
+    if q:
+        from core.models import User
+
+        select = select.join(User, User.id == Membership.user_id).where(
+            db.or_(User.name.contains(q), User.email.contains(q.lower()))
+        )
+    page = paginate(select, Membership.id, per_page=50)
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "community/members.html", form=form, page=page, q=q, role_names=_role_names()
+    ), status
+
+
+def _role_names() -> dict[str, str]:
+    names = {"admin": _("Admin"), "staff": _("Staff"), "member": _("Member")}
+    enabled = enabled_plugins()
+    for role in host().roles.values():
+        if role.name.split(".")[0] in enabled:
+            names[role.name] = localized(role.label)
+    return names
+
+
+def _member_or_404(member_id: int) -> Membership:
+    member = db.session.execute(
+        db.select(Membership).where(Membership.id == member_id)
+    ).scalar_one_or_none()
+    if member is None:
+        abort(404)
+    return member
+
+
+@bp.route("/members/<int:member_id>", methods=["GET", "POST"])
+@requires("core.members")
+def member_roles(member_id: int):
+    member = _member_or_404(member_id)
+    names = _role_names()
+    form = RolesForm(obj=member)
+    form.extra_roles.choices = [(k, v) for k, v in names.items() if "." in k]
+    if form.validate_on_submit():
+        if member.user_id == current_user.id and form.role.data != "admin":
+            form.role.errors.append(_("You cannot remove your own admin role."))
+        else:
+            before = sorted(member.roles)
+            member.role = form.role.data
+            member.extra_roles = sorted(form.extra_roles.data)
+            audit.record(
+                "member.roles", member.user.email, before=before, after=sorted(member.roles)
+            )
+            db.session.commit()
+            flash(_("Roles saved."), "success")
+            return redirect(url_for("community.members"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("community/member.html", member=member, form=form), status
+
+
+@bp.route("/members/<int:member_id>/remove", methods=["POST"])
+@requires("core.members")
+def remove_member(member_id: int):
+    member = _member_or_404(member_id)
+    if member.user_id == current_user.id:
+        flash(_("You cannot remove yourself."), "error")
+        return redirect(url_for("community.members")), 303
+    audit.record("member.removed", member.user.email, role=member.role)
+    db.session.delete(member)
+    db.session.commit()
+    flash(_("Member removed."), "success")
+    return redirect(url_for("community.members"))
+
+
+# ----- audit log ----------------------------------------------------------------------
+@bp.route("/audit")
+@requires("core.audit")
+def audit_log():
+    select = db.select(AuditEntry)
+    action = request.args.get("action", "").strip()
+    if action:
+        select = select.where(AuditEntry.action.startswith(action))
+    if request.args.get("format") == "csv":
+        rows = db.session.execute(select.order_by(AuditEntry.id.desc())).scalars()
+        return csv_response(
+            f"audit-{g.tenant.slug}.csv",
+            ["at", "actor", "action", "target", "details"],
+            (
+                (e.at.isoformat(), e.actor.email if e.actor else "", e.action, e.target, e.details)
+                for e in rows
+            ),
+        )
+    page = paginate(select, AuditEntry.id, per_page=50)
+    return render_template("community/audit.html", page=page, action=action)
+
+
+# ----- search and export --------------------------------------------------------------
+@bp.route("/search")
+@requires("core.access")
+def search():
+    q = request.args.get("q", "").strip()[:100]
+    results = []
+    if q:
+        for plugin_id, items in call_isolated("search", user=current_user, query=q, limit=20):
+            if isinstance(items, list):
+                results += [(plugin_id, r) for r in items]
+    template = "community/_search_results.html" if request.htmx else "community/search.html"
+    return render_template(template, q=q, results=results)
+
+
+@bp.route("/export.zip")
+@requires("core.export")
+def export_all():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for plugin_id, tables in call_isolated("export_data"):
+            if not isinstance(tables, list):
+                continue
+            for table in tables:
+                text = io.StringIO()
+                writer = csv.writer(text)
+                writer.writerow(table.columns)
+                writer.writerows(table.rows)
+                archive.writestr(f"{plugin_id}/{table.name}.csv", "\ufeff" + text.getvalue())
+    audit.record("data.exported", "all")
+    db.session.commit()
+    return Response(
+        buffer.getvalue(),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f"attachment; filename={g.tenant.slug}-export.zip"},
+    )

@@ -1,0 +1,126 @@
+"""One facade for plugin calls in a community: which are on, their settings, gated hooks.
+
+Every per-community hook call goes through here, so a plugin the community has not
+enabled is never called. Display hooks are called one plugin at a time so that one
+failing plugin shows "module unavailable" in its slot and the page still renders.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app, g
+from markupsafe import Markup
+
+from core.extensions import db
+from core.plugin_host import PluginHost, call_impl
+from core.settings_store import decode_settings
+from tenants.context import tenant_scope
+from tenants.models import PluginActivation, Tenant
+
+log = logging.getLogger("gongzhi.plugins")
+
+
+def host() -> PluginHost:
+    return current_app.extensions["gongzhi.plugins"]
+
+
+def enabled_plugins(tenant: Tenant | None = None) -> frozenset[str]:
+    """Ids of the plugins ``tenant`` (default: the current community) has on."""
+    tenant = tenant or g.get("tenant")
+    if tenant is None:
+        return frozenset()
+    cache = g.setdefault("_enabled_plugins", {})
+    if tenant.id not in cache:
+        h = host()
+        with tenant_scope(tenant.id):
+            rows = db.session.execute(
+                db.select(PluginActivation.plugin_id).where(PluginActivation.enabled.is_(True))
+            ).scalars()
+            switched_on = set(rows)
+        active = set(h.active_ids)
+        cache[tenant.id] = frozenset((switched_on | h.always_on()) & active)
+    return cache[tenant.id]
+
+
+def forget_enabled_cache() -> None:
+    g.pop("_enabled_plugins", None)
+
+
+def tenant_hooks(tenant: Tenant | None = None):
+    """The hook relay for a community: ``tenant_hooks().search(...)``."""
+    return host().hooks(enabled_plugins(tenant))
+
+
+@dataclass
+class Unavailable:
+    """Stands in for a display hook's result when the plugin raised."""
+
+    plugin_id: str
+
+    def __html__(self) -> str:
+        from flask_babel import gettext
+
+        return str(
+            Markup('<div class="unavailable" role="status">{}</div>').format(
+                gettext("Module unavailable")
+            )
+        )
+
+
+def call_isolated(hook_name: str, tenant: Tenant | None = None, **kwargs) -> list[tuple[str, Any]]:
+    """Call a display hook one enabled plugin at a time; failures become ``Unavailable``."""
+    h = host()
+    out: list[tuple[str, Any]] = []
+    for impl in h.implementations(enabled_plugins(tenant), hook_name):
+        plugin_id = impl.plugin_name
+        try:
+            with db.session.begin_nested():  # a failing plugin cannot poison the request
+                result = call_impl(impl, kwargs)
+        except Exception:
+            if h.strict:
+                raise
+            log.exception(
+                "plugin %s failed in %s for community %s",
+                plugin_id,
+                hook_name,
+                getattr(tenant or g.get("tenant"), "slug", "?"),
+            )
+            result = Unavailable(plugin_id)
+        if result is not None:
+            out.append((plugin_id, result))
+    return out
+
+
+def plugin_settings(plugin_id: str, tenant: Tenant | None = None) -> dict[str, Any]:
+    """The community's settings for a plugin, with schema defaults filled in."""
+    tenant = tenant or g.get("tenant")
+    schema = host().settings_schema(plugin_id)
+    values = {f.key: f.default for f in schema}
+    if tenant is None:
+        return values
+    with tenant_scope(tenant.id):
+        row = db.session.execute(
+            db.select(PluginActivation).where(PluginActivation.plugin_id == plugin_id)
+        ).scalar_one_or_none()
+    if row is not None:
+        values.update(decode_settings(schema, row.settings or {}))
+    return values
+
+
+def run_lifecycle(plugin_id: str, hook_name: str, tenant: Tenant) -> None:
+    """Call ``on_enable``/``on_disable`` of one plugin, after the switching commit."""
+    h = host()
+    for impl in h.implementations(frozenset({plugin_id}), hook_name):
+        pid = impl.plugin_name
+        try:
+            with tenant_scope(tenant.id):
+                call_impl(impl, {"tenant": tenant})
+                db.session.commit()
+        except Exception:
+            db.session.rollback()
+            if h.strict:
+                raise
+            log.exception("plugin %s failed in %s for %s", pid, hook_name, tenant.slug)

@@ -1,0 +1,65 @@
+"""Configuration from the environment (12-factor). See docs/operations.md."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    return default if raw is None else raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment() -> dict:
+    instance = Path(os.environ.get("GONGZHI_INSTANCE", ROOT / "instance"))
+    database_url = os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'gongzhi.db'}")
+    if database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    redis_url = os.environ.get("REDIS_URL", "")
+    debug = _bool("GONGZHI_DEBUG", False)
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or _dev_secret(instance),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": redis_url,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "CACHE_TYPE": "RedisCache" if redis_url else "SimpleCache",
+        "CACHE_REDIS_URL": redis_url or None,
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", not debug),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", not debug),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "PLUGINS_STRICT": _bool("PLUGINS_STRICT", False),
+        "PLUGINS_ONLY": _list(os.environ.get("GONGZHI_PLUGINS")),
+        "DEFAULT_PLUGINS": _list(os.environ.get("GONGZHI_DEFAULT_PLUGINS")) or ["notices"],
+        "TENANT_SUBDOMAINS": _bool("TENANT_SUBDOMAINS", False),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "noreply@gongzhi.local"),
+        "INVITATION_DAYS": 14,
+        "PASSWORD_RESET_SECONDS": 3600,
+        "INSTANCE_DIR": str(instance),
+    }
+
+
+def _list(raw: str | None) -> list[str] | None:
+    if not raw:
+        return None
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def _dev_secret(instance: Path) -> str:
+    """A per-install random key kept in instance/ so sessions survive restarts."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip()

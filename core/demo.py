@@ -1,0 +1,100 @@
+"""Two demo communities with realistic people and figures from the domain brief."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flask import current_app
+
+from core.community_plugins import forget_enabled_cache, host
+from core.extensions import db
+from core.models import User
+from core.plugin_host import call_impl
+from tenants.context import tenant_scope
+from tenants.models import Membership, Tenant
+from tenants.provisioning import create_community
+
+DEMO_PASSWORD = "gongzhi-demo"
+
+COMMUNITIES = [
+    # 河运路社区 (Chongqing): the "三事三色" method of seed 000.
+    dict(
+        slug="heyunlu",
+        name_zh="河运路社区",
+        name_en="Heyunlu Community",
+        kind="urban",
+        households=4200,
+    ),
+    # 旺苍 county town community (seed 004): rural (集镇) pay scale.
+    dict(
+        slug="wangcang-dongcheng",
+        name_zh="旺苍县东城社区",
+        name_en="Dongcheng Community, Wangcang",
+        kind="rural",
+        households=1850,
+    ),
+]
+
+PEOPLE = {
+    "heyunlu": {
+        "admin": ("李书记", "admin@heyunlu.demo"),
+        "staff": ("王社工", "staff@heyunlu.demo"),
+        "member": ("张阿姨", "resident@heyunlu.demo"),
+        "member2": ("陈志愿", "volunteer@heyunlu.demo"),
+    },
+    "wangcang-dongcheng": {
+        "admin": ("赵主任", "admin@dongcheng.demo"),
+        "staff": ("刘社工", "staff@dongcheng.demo"),
+        "member": ("周大爷", "resident@dongcheng.demo"),
+        "member2": ("吴志愿", "volunteer@dongcheng.demo"),
+    },
+}
+
+
+def _user(name: str, email: str, operator: bool = False) -> User:
+    user = db.session.execute(db.select(User).where(User.email == email)).scalar_one_or_none()
+    if user is None:
+        user = User(name=name, email=email, is_operator=operator)
+        user.set_password(DEMO_PASSWORD)
+        db.session.add(user)
+        db.session.flush()
+    return user
+
+
+def load_demo(reset: bool = False) -> Iterator[str]:
+    if reset:
+        db.drop_all()
+        db.create_all()
+    _user("平台运营", "operator@gongzhi.demo", operator=True)
+    db.session.commit()
+    yield f"operator@gongzhi.demo / {DEMO_PASSWORD}  (operator console: /operator/)"
+    every_plugin = host().active_ids
+    for spec in COMMUNITIES:
+        tenant = db.session.execute(
+            db.select(Tenant).where(Tenant.slug == spec["slug"])
+        ).scalar_one_or_none()
+        fresh = tenant is None
+        if fresh:
+            tenant = create_community(**spec, plugins=every_plugin)
+        users = {}
+        with tenant_scope(tenant.id):
+            for role_key, (name, email) in PEOPLE[spec["slug"]].items():
+                user = _user(name, email)
+                users[role_key] = user
+                if (
+                    db.session.execute(
+                        db.select(Membership).where(Membership.user_id == user.id)
+                    ).scalar_one_or_none()
+                    is None
+                ):
+                    role = role_key if role_key in ("admin", "staff") else "member"
+                    db.session.add(Membership(user_id=user.id, role=role))
+            db.session.commit()
+            if fresh:
+                forget_enabled_cache()
+                for impl in host().implementations(frozenset(every_plugin), "demo_data"):
+                    call_impl(impl, {"tenant": tenant, "users": users})
+                db.session.commit()
+        for role_key, (_, email) in PEOPLE[spec["slug"]].items():
+            yield f"{tenant.name_zh} /c/{tenant.slug}/  {role_key:<8} {email} / {DEMO_PASSWORD}"
+    current_app.logger.info("demo data loaded")

@@ -1,0 +1,144 @@
+"""Domain events: stored with the sender's transaction, delivered after it commits.
+
+``emit()`` adds a row to the outbox (``core_events``) in the current transaction, so an
+event exists if and only if the change that caused it committed. After the commit each
+enabled plugin's ``on_event`` runs in its own transaction; a handler that raises is
+recorded in ``core_event_failures`` and retried by ``flask events retry`` (or an RQ job),
+never blocking the sender and never lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from flask import current_app
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
+
+from core.extensions import db
+from core.models import DomainEvent, EventFailure
+from core.plugin_host import call_impl
+from core.timeutil import utcnow
+from tenants.context import all_tenants, tenant_scope
+from tenants.models import PluginActivation
+
+log = logging.getLogger("gongzhi.events")
+_PENDING = "gongzhi_pending_events"
+
+
+def emit(name: str, **payload) -> DomainEvent:
+    """Record a domain event in the current transaction; it is delivered after commit."""
+    evt = DomainEvent(name=name, payload=payload)
+    db.session.add(evt)
+    db.session.info.setdefault(_PENDING, []).append(evt)
+    return evt
+
+
+def _enabled_for(tenant_id: int) -> frozenset[str]:
+    host = current_app.extensions["gongzhi.plugins"]
+    with tenant_scope(tenant_id):
+        ids = set(
+            db.session.execute(
+                db.select(PluginActivation.plugin_id).where(PluginActivation.enabled.is_(True))
+            ).scalars()
+        )
+    return frozenset((ids | host.always_on()) & set(host.active_ids))
+
+
+def deliver(event_id: int, tenant_id: int, only_plugin: str | None = None) -> int:
+    """Run the handlers for one stored event. Returns the number of failures."""
+    host = current_app.extensions["gongzhi.plugins"]
+    failures = 0
+    enabled = _enabled_for(tenant_id)
+    if only_plugin is not None:
+        enabled = enabled & {only_plugin}
+    for impl in host.implementations(enabled, "on_event"):
+        with tenant_scope(tenant_id):
+            evt = db.session.get(DomainEvent, event_id)
+            try:
+                call_impl(impl, {"event": evt})
+                _mark_failure_resolved(event_id, impl.plugin_name)
+                db.session.commit()
+            except Exception as exc:
+                db.session.rollback()
+                failures += 1
+                if host.strict and not current_app.config.get("EVENTS_TOLERATE_FAILURES"):
+                    raise
+                log.exception("event %s handler %s failed", event_id, impl.plugin_name)
+                _record_failure(event_id, impl.plugin_name, exc)
+    with tenant_scope(tenant_id):
+        evt = db.session.get(DomainEvent, event_id)
+        if evt is not None and evt.delivered_at is None:
+            evt.delivered_at = utcnow()
+            db.session.commit()
+    return failures
+
+
+def _mark_failure_resolved(event_id: int, plugin_id: str) -> None:
+    failure = db.session.execute(
+        db.select(EventFailure).where(
+            EventFailure.event_id == event_id, EventFailure.plugin_id == plugin_id
+        )
+    ).scalar_one_or_none()
+    if failure is not None and failure.resolved_at is None:
+        failure.resolved_at = utcnow()
+
+
+def _record_failure(event_id: int, plugin_id: str, exc: Exception) -> None:
+    text = "".join(traceback.format_exception_only(exc)).strip()[:2000]
+    failure = db.session.execute(
+        db.select(EventFailure).where(
+            EventFailure.event_id == event_id, EventFailure.plugin_id == plugin_id
+        )
+    ).scalar_one_or_none()
+    if failure is None:
+        db.session.add(EventFailure(event_id=event_id, plugin_id=plugin_id, error=text))
+    else:
+        failure.attempts += 1
+        failure.error = text
+        failure.resolved_at = None
+    db.session.commit()
+
+
+def retry_failed() -> tuple[int, int]:
+    """Deliver again every unresolved failure. Returns (retried, still failing)."""
+    with all_tenants():
+        pending = [
+            (f.event_id, f.tenant_id, f.plugin_id)
+            for f in db.session.execute(
+                db.select(EventFailure).where(EventFailure.resolved_at.is_(None))
+            ).scalars()
+        ]
+        db.session.commit()
+    still = sum(deliver(eid, tid, only_plugin=pid) for eid, tid, pid in pending)
+    return len(pending), still
+
+
+def _after_commit(session: Session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    ids = [(evt.id, evt.tenant_id) for evt in pending]
+    # Deliver outside the committed transaction; Session state is clean again here.
+    session.info.setdefault("gongzhi_to_deliver", []).extend(ids)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def flush_deliveries() -> None:
+    """Deliver events whose transaction committed (called after commit and at teardown)."""
+    session = db.session()
+    while session.info.get("gongzhi_to_deliver"):
+        event_id, tenant_id = session.info["gongzhi_to_deliver"].pop(0)
+        deliver(event_id, tenant_id)
+
+
+def install() -> None:
+    if getattr(install, "done", False):
+        return
+    install.done = True
+    sa_event.listen(Session, "after_commit", _after_commit)
+    sa_event.listen(Session, "after_soft_rollback", lambda s, _t: _after_rollback(s))

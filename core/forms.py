@@ -1,0 +1,126 @@
+"""Core forms. Labels are lazy so they follow the request's language."""
+
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Regexp,
+    ValidationError,
+)
+
+from core.i18n import LANGUAGES
+
+PASSWORD_MIN = 8
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    remember = BooleanField(_l("Keep me signed in"))
+
+
+class SignupForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(), Length(min=PASSWORD_MIN, max=128)]
+    )
+    confirm = PasswordField(
+        _l("Repeat password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+
+
+class ForgotForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class ResetForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(min=PASSWORD_MIN, max=128)]
+    )
+    confirm = PasswordField(
+        _l("Repeat password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+
+
+def _valid_timezone(_form, field) -> None:
+    if field.data not in available_timezones():
+        raise ValidationError(_l("Unknown time zone."))
+
+
+class CommunityForm(FlaskForm):
+    name_zh = StringField(_l("Name (Chinese)"), validators=[DataRequired(), Length(max=120)])
+    name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=120)])
+    slug = StringField(
+        _l("Address (slug)"),
+        validators=[
+            DataRequired(),
+            Length(min=2, max=64),
+            Regexp(r"^[a-z0-9][a-z0-9-]*$", message=_l("Use lower-case letters, digits and -.")),
+        ],
+        description=_l("Used in the address: /c/<slug>/"),
+    )
+    kind = SelectField(
+        _l("Type"), choices=[("urban", _l("Urban (城市)")), ("rural", _l("Rural town (集镇)"))]
+    )
+    households = IntegerField(
+        _l("Households"),
+        validators=[InputRequired(), NumberRange(min=0, max=1_000_000)],
+        render_kw={"inputmode": "numeric"},
+    )
+    timezone = StringField(
+        _l("Time zone"), default="Asia/Shanghai", validators=[DataRequired(), _valid_timezone]
+    )
+    default_locale = SelectField(_l("Default language"), choices=list(LANGUAGES.items()))
+    admin_email = EmailField(
+        _l("First admin's e-mail"), validators=[DataRequired(), Email(), Length(max=254)]
+    )
+
+
+class CommunityProfileForm(FlaskForm):
+    name_zh = StringField(_l("Name (Chinese)"), validators=[DataRequired(), Length(max=120)])
+    name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=120)])
+    households = IntegerField(
+        _l("Households"),
+        validators=[InputRequired(), NumberRange(min=0, max=1_000_000)],
+        render_kw={"inputmode": "numeric"},
+    )
+    timezone = StringField(_l("Time zone"), validators=[DataRequired(), _valid_timezone])
+    default_locale = SelectField(_l("Default language"), choices=list(LANGUAGES.items()))
+    open_registration = BooleanField(_l("Residents may join by themselves"))
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    role = SelectField(
+        _l("Role"),
+        choices=[("member", _l("Member")), ("staff", _l("Staff")), ("admin", _l("Admin"))],
+    )
+
+
+class RolesForm(FlaskForm):
+    role = SelectField(
+        _l("Role"),
+        choices=[("member", _l("Member")), ("staff", _l("Staff")), ("admin", _l("Admin"))],
+    )
+    extra_roles = SelectMultipleField(_l("Module roles"), choices=[], validate_choice=True)

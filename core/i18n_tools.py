@@ -1,0 +1,136 @@
+"""Translation catalogues: one per package (core, each plugin), each with zh_Hans and en.
+
+    python -m core.i18n_tools update   # extract, merge, fill English, compile
+    python -m core.i18n_tools check    # exit 1 if a message lacks a translation
+
+The source strings are English, so the ``en`` catalogue is filled from them; the
+``zh_Hans`` catalogue is written by people. Both .po and .mo are committed;
+``tests/core/test_i18n.py`` fails when they drift apart or a message is untranslated.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCALES = ("zh_Hans", "en")
+METHOD_MAP = [("**.html", "jinja2"), ("**.py", "python")]
+OPTIONS = {"**.html": {"extensions": "jinja2.ext.i18n", "silent": "false"}}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+
+
+def catalogue_roots() -> list[tuple[Path, list[Path], Path]]:
+    """(name root, source dirs, translations dir) for core and each built-in plugin."""
+    roots = [
+        (
+            ROOT,
+            [ROOT / "core", ROOT / "tenants", ROOT / "templates"],
+            ROOT / "core" / "translations",
+        )
+    ]
+    for plugin in sorted((ROOT / "plugins").iterdir()):
+        if (plugin / "__init__.py").exists():
+            roots.append((plugin, [plugin], plugin / "translations"))
+    return roots
+
+
+def extract(sources: list[Path]) -> Catalog:
+    template = Catalog(project="gongzhi", fuzzy=False)
+    for source in sources:
+        for filename, lineno, message, comments, context in extract_from_dir(
+            source, METHOD_MAP, OPTIONS, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",)
+        ):
+            template.add(
+                message,
+                None,
+                [(str(source / filename), lineno)],
+                auto_comments=comments,
+                context=context,
+            )
+    return template
+
+
+def po_path(translations: Path, locale: str) -> Path:
+    return translations / locale / "LC_MESSAGES" / "messages.po"
+
+
+def load(path: Path, locale: str) -> Catalog:
+    if path.exists():
+        with path.open("rb") as fh:
+            return read_po(fh, locale=locale)
+    return Catalog(locale=locale, project="gongzhi")
+
+
+def update() -> None:
+    for _root, sources, translations in catalogue_roots():
+        template = extract(sources)
+        for locale in LOCALES:
+            path = po_path(translations, locale)
+            catalog = load(path, locale)
+            catalog.update(template, no_fuzzy_matching=True)
+            for message in catalog:
+                if not message.id:
+                    continue
+                if locale == "en" and not _translated(message):
+                    message.string = message.id
+                message.flags.discard("fuzzy")
+            catalog.obsolete.clear()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("wb") as fh:
+                write_po(fh, catalog, width=100, omit_header=False, sort_output=True)
+            with path.with_suffix(".mo").open("wb") as fh:
+                write_mo(fh, catalog, use_fuzzy=False)
+
+
+def _translated(message) -> bool:
+    if isinstance(message.string, tuple | list):
+        return all(message.string)
+    return bool(message.string)
+
+
+def missing() -> list[str]:
+    """Messages in the code without a translation, as ``locale: msgid`` lines."""
+    problems = []
+    for _root, sources, translations in catalogue_roots():
+        template = extract(sources)
+        for locale in LOCALES:
+            catalog = load(po_path(translations, locale), locale)
+            for message in template:
+                if not message.id:
+                    continue
+                found = catalog.get(message.id, message.context)
+                if found is None or not _translated(found):
+                    key = message.id if isinstance(message.id, str) else message.id[0]
+                    problems.append(f"{translations.parent.name}/{locale}: {key}")
+    return problems
+
+
+def compiled_matches(translations: Path, locale: str) -> bool:
+    """True if the committed .mo is exactly what the committed .po compiles to."""
+    path = po_path(translations, locale)
+    buffer = io.BytesIO()
+    write_mo(buffer, load(path, locale), use_fuzzy=False)
+    mo = path.with_suffix(".mo")
+    return mo.exists() and mo.read_bytes() == buffer.getvalue()
+
+
+if __name__ == "__main__":
+    command = sys.argv[1] if len(sys.argv) > 1 else "update"
+    if command == "update":
+        update()
+        todo = missing()
+        print(f"catalogues updated; {len(todo)} messages still need a translation")
+        for line in todo[:50]:
+            print("  ", line)
+    elif command == "check":
+        todo = missing()
+        for line in todo:
+            print(line)
+        sys.exit(1 if todo else 0)

@@ -1,0 +1,53 @@
+"""Alembic: the core history plus one branch per plugin (``plugins/<name>/migrations``).
+
+``flask db upgrade`` upgrades every branch (its default target is ``heads``), so a new
+plugin's tables arrive with the usual deploy step. Migrations never run at start-up.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from core.extensions import migrate
+from core.plugin_host import PluginHost
+
+
+def plugin_migration_dirs(host: PluginHost) -> list[str]:
+    dirs = []
+    for record in host.active():
+        module_file = getattr(record.module, "__file__", None)
+        if not module_file:
+            continue
+        versions = Path(module_file).parent / "migrations" / "versions"
+        if versions.is_dir():
+            dirs.append(str(versions))
+    return dirs
+
+
+def _add_plugin_branches(config):
+    core_versions = Path(config.get_main_option("script_location")) / "versions"
+    locations = [
+        str(core_versions),
+        *plugin_migration_dirs(current_app.extensions["gongzhi.plugins"]),
+    ]
+    config.set_main_option("version_locations", " ".join(locations))
+    return config
+
+
+def configure_migrations(app: Flask, host: PluginHost) -> None:
+    if _add_plugin_branches not in migrate.configure_callbacks:
+        migrate.configure(_add_plugin_branches)
+    _default_upgrade_to_heads()
+
+
+def _default_upgrade_to_heads() -> None:
+    """Make ``flask db upgrade`` (no argument) mean ``heads``: every plugin branch."""
+    from flask_migrate import cli as migrate_cli
+
+    for command_name, default in (("upgrade", "heads"),):
+        command = migrate_cli.db.commands.get(command_name)
+        for param in getattr(command, "params", []):
+            if param.name == "revision":
+                param.default = default

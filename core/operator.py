@@ -1,0 +1,100 @@
+"""The operator console (平台运营方): every community, creating one, plugin health."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from core import audit
+from core.auth import create_invitation
+from core.community_plugins import host
+from core.extensions import db
+from core.forms import CommunityForm
+from tenants.context import all_tenants, tenant_scope
+from tenants.models import Membership, PluginActivation, Tenant
+from tenants.provisioning import create_community, slug_taken
+
+bp = Blueprint("operator", __name__, url_prefix="/operator")
+
+
+def operator_required(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path))
+        if not current_user.is_operator:
+            abort(403)
+        with all_tenants():
+            return view(*args, **kwargs)
+
+    return wrapper
+
+
+@bp.route("/")
+@operator_required
+def console():
+    q = request.args.get("q", "").strip()
+    select = db.select(Tenant).order_by(Tenant.created_at.desc(), Tenant.id.desc())
+    if q:
+        select = select.where(
+            db.or_(Tenant.name_zh.contains(q), Tenant.name_en.contains(q), Tenant.slug.contains(q))
+        )
+    communities = db.session.execute(select.limit(200)).scalars().all()
+    counts = dict(
+        db.session.execute(
+            db.select(Membership.tenant_id, db.func.count()).group_by(Membership.tenant_id)
+        ).all()
+    )
+    modules = {}
+    for tenant_id, plugin_id in db.session.execute(
+        db.select(PluginActivation.tenant_id, PluginActivation.plugin_id).where(
+            PluginActivation.enabled.is_(True)
+        )
+    ):
+        modules.setdefault(tenant_id, []).append(plugin_id)
+    return render_template(
+        "operator/console.html", communities=communities, counts=counts, modules=modules, q=q
+    )
+
+
+@bp.route("/communities/new", methods=["GET", "POST"])
+@operator_required
+def new_community():
+    form = CommunityForm()
+    if form.validate_on_submit():
+        if slug_taken(form.slug.data):
+            form.slug.errors.append(_("This address is taken."))
+        else:
+            tenant = create_community(
+                slug=form.slug.data,
+                name_zh=form.name_zh.data.strip(),
+                name_en=form.name_en.data.strip(),
+                kind=form.kind.data,
+                households=form.households.data,
+                timezone=form.timezone.data,
+                default_locale=form.default_locale.data,
+            )
+            with tenant_scope(tenant.id):
+                create_invitation(tenant, form.admin_email.data, "admin")
+                audit.record("community.created", tenant.slug, admin=form.admin_email.data)
+                db.session.commit()
+            flash(
+                _(
+                    "Community created; the invitation is sent to %(email)s.",
+                    email=form.admin_email.data,
+                ),
+                "success",
+            )
+            return redirect(url_for("operator.console"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("operator/new_community.html", form=form), status
+
+
+@bp.route("/plugins")
+@operator_required
+def plugins():
+    records = sorted(host().plugins.values(), key=lambda r: r.id)
+    return render_template("operator/plugins.html", records=records)

@@ -1,0 +1,30 @@
+"""Keyset pagination for long lists: page cost does not grow with the table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import request
+
+
+@dataclass
+class Page:
+    items: list[Any]
+    next_cursor: int | None
+    cursor: int | None
+
+
+def paginate(select, id_column, per_page: int = 20, cursor_arg: str = "before") -> Page:
+    """Newest first by ``id_column``; the page after is ``?before=<next_cursor>``."""
+    raw = request.args.get(cursor_arg, "")
+    cursor = int(raw) if raw.isdigit() else None
+    if cursor is not None:
+        select = select.where(id_column < cursor)
+    from core.extensions import db
+
+    rows = list(db.session.execute(select.order_by(id_column.desc()).limit(per_page + 1)).scalars())
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    next_cursor = getattr(rows[-1], id_column.key) if more and rows else None
+    return Page(rows, next_cursor, cursor)

@@ -1,0 +1,93 @@
+"""The public API for Gongzhi plugins: the only module a plugin should import from ``core``.
+
+It follows semantic versioning as ``PLUGIN_API_VERSION``: within a major version nothing
+here is removed or changes meaning; deprecated names keep working for one minor release
+with a ``DeprecationWarning`` and are removed at the next major version. Everything else
+in ``core`` and ``tenants`` may change without notice.
+"""
+
+from __future__ import annotations
+
+import pluggy
+from flask import g, render_template
+from flask_babel import gettext, lazy_gettext, ngettext
+
+from core.audit import record as audit
+from core.community_plugins import plugin_settings
+from core.events import emit, flush_deliveries
+from core.extensions import db
+from core.hookspecs import PROJECT
+from core.i18n import current_locale, localized
+from core.pagination import paginate
+from core.permissions import has_permission, membership, public, requires
+from core.plugin_host import PLUGIN_API_VERSION
+from core.plugin_types import (
+    ExportTable,
+    NavItem,
+    Permission,
+    PluginMeta,
+    Role,
+    SearchResult,
+    SettingField,
+    Widget,
+)
+from core.timeutil import to_local, utcnow
+from tenants.context import all_tenants, current_tenant_id, tenant_scope
+from tenants.models import Tenant, TenantScoped, tenant_foreign_key
+
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+def current_tenant() -> Tenant:
+    """The community of the current request."""
+    return g.tenant
+
+
+def commit() -> None:
+    """Commit the session, then deliver the domain events it emitted."""
+    db.session.commit()
+    flush_deliveries()
+
+
+def render(template: str, **context) -> str:
+    """Render a plugin template; use ``request.htmx`` to pick a fragment yourself."""
+    return render_template(template, **context)
+
+
+__all__ = [
+    "PLUGIN_API_VERSION",
+    "ExportTable",
+    "NavItem",
+    "Permission",
+    "PluginMeta",
+    "Role",
+    "SearchResult",
+    "SettingField",
+    "Tenant",
+    "TenantScoped",
+    "Widget",
+    "all_tenants",
+    "audit",
+    "commit",
+    "current_locale",
+    "current_tenant",
+    "current_tenant_id",
+    "db",
+    "emit",
+    "gettext",
+    "has_permission",
+    "hookimpl",
+    "lazy_gettext",
+    "localized",
+    "membership",
+    "ngettext",
+    "paginate",
+    "plugin_settings",
+    "public",
+    "render",
+    "requires",
+    "tenant_foreign_key",
+    "tenant_scope",
+    "to_local",
+    "utcnow",
+]

@@ -1,0 +1,212 @@
+"""The plugin host: loads plugins from entry points and gates every call per community.
+
+One ``PluginHost`` per app (never a module global), so tests build apps with different
+plugin sets. Each entry point loads in its own try/except: a plugin that fails to import
+or asks for another plugin API version is kept as "failed"/"incompatible" with its
+reason, and the app still starts (``PLUGINS_STRICT`` re-raises, for tests and CI).
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from types import ModuleType
+from typing import Any
+
+import pluggy
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import Version
+from pluggy import HookImpl
+
+from core import hookspecs
+from core.plugin_types import Permission, PluginMeta, Role, SettingField
+
+log = logging.getLogger("gongzhi.plugins")
+
+PLUGIN_API_VERSION = "1.0.0"
+ENTRY_POINT_GROUP = "gongzhi.plugins"
+ACTIVE, FAILED, INCOMPATIBLE = "active", "failed", "incompatible"
+
+
+class PluginLoadError(RuntimeError):
+    pass
+
+
+@dataclass
+class LoadedPlugin:
+    id: str
+    status: str
+    module: Any = None
+    meta: PluginMeta | None = None
+    error: str | None = None
+    distribution: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.status == ACTIVE
+
+    @property
+    def version(self) -> str:
+        return self.meta.version if self.meta else "?"
+
+    @property
+    def api(self) -> str:
+        return self.meta.api if self.meta else "?"
+
+
+class PluginHost:
+    def __init__(self, strict: bool = False) -> None:
+        self.strict = strict
+        self.pm = pluggy.PluginManager(hookspecs.PROJECT)
+        self.pm.add_hookspecs(hookspecs)
+        self.plugins: dict[str, LoadedPlugin] = {}
+        self.permissions: dict[str, Permission] = {}
+        self.roles: dict[str, Role] = {}
+        self._subset_cache: dict[tuple[frozenset, str], Any] = {}
+
+    # ----- loading -------------------------------------------------------------------
+    def load_entry_points(self, only: Iterable[str] | None = None) -> None:
+        wanted = set(only) if only is not None else None
+        for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+            if wanted is not None and ep.name not in wanted:
+                continue
+            dist = ep.dist.name if ep.dist else None
+            try:
+                module = ep.load()
+            except Exception as exc:  # a broken plugin must not stop the platform
+                self._fail(ep.name, FAILED, f"import failed: {exc!r}", dist, exc)
+                continue
+            self.add(ep.name, module, distribution=dist)
+
+    def add(self, plugin_id: str, module: ModuleType | Any, distribution: str | None = None):
+        """Register one plugin object (a module or any object with ``meta`` and hookimpls)."""
+        meta = getattr(module, "meta", None)
+        if not isinstance(meta, PluginMeta):
+            return self._fail(plugin_id, FAILED, "no `meta = PluginMeta(...)` found", distribution)
+        if meta.id != plugin_id:
+            return self._fail(
+                plugin_id, FAILED, f"meta.id {meta.id!r} != entry point {plugin_id!r}", distribution
+            )
+        problem = api_incompatibility(meta.api)
+        if problem:
+            return self._fail(plugin_id, INCOMPATIBLE, problem, distribution)
+        try:
+            spec_module = getattr(module, "hookspecs", None)
+            if spec_module is not None:
+                self.pm.add_hookspecs(spec_module)
+            self.pm.register(module, name=plugin_id)
+            self._collect_declarations(plugin_id, module)
+        except Exception as exc:
+            if self.pm.is_registered(module):
+                self.pm.unregister(module)
+            return self._fail(plugin_id, FAILED, f"registration failed: {exc!r}", distribution, exc)
+        record = LoadedPlugin(plugin_id, ACTIVE, module, meta, None, distribution)
+        self.plugins[plugin_id] = record
+        return record
+
+    def _fail(self, plugin_id, status, reason, distribution=None, exc=None):
+        log.error("plugin %s %s: %s", plugin_id, status, reason)
+        if exc is not None:
+            log.debug("".join(traceback.format_exception(exc)))
+        record = LoadedPlugin(plugin_id, status, error=reason, distribution=distribution)
+        self.plugins[plugin_id] = record
+        if self.strict:
+            raise PluginLoadError(f"plugin {plugin_id}: {reason}") from exc
+        return record
+
+    def _collect_declarations(self, plugin_id: str, module) -> None:
+        declared = self._call_one(module, "permissions") or []
+        for perm in declared:
+            if not perm.name.startswith(plugin_id + "."):
+                raise PluginLoadError(f"permission {perm.name!r} must start with {plugin_id}.")
+            self.permissions[perm.name] = perm
+        access = f"{plugin_id}.access"
+        if access not in self.permissions:
+            label = module.meta.label
+            self.permissions[access] = Permission(access, label, ("member", "staff"))
+        for role in self._call_one(module, "roles") or []:
+            self.roles[role.name] = role
+        for field in self._call_one(module, "settings_schema") or []:
+            if not isinstance(field, SettingField):
+                raise PluginLoadError("settings_schema must return SettingField objects")
+
+    def _call_one(self, module, hook_name: str, **kwargs):
+        """Call one plugin's implementation of a hook directly (declarations at start-up)."""
+        for impl in self.implementations(frozenset({self._name_of(module)}), hook_name):
+            return call_impl(impl, kwargs)
+        return None
+
+    def _name_of(self, module) -> str:
+        return self.pm.get_name(module) or ""
+
+    # ----- queries ---------------------------------------------------------------------
+    def active(self) -> list[LoadedPlugin]:
+        """Loaded, compatible plugins in menu order."""
+        return sorted(
+            (p for p in self.plugins.values() if p.active), key=lambda p: (p.meta.order, p.id)
+        )
+
+    @property
+    def active_ids(self) -> list[str]:
+        return [p.id for p in self.active()]
+
+    def get(self, plugin_id: str) -> LoadedPlugin | None:
+        return self.plugins.get(plugin_id)
+
+    def always_on(self) -> frozenset[str]:
+        return frozenset(p.id for p in self.active() if p.meta.always_on)
+
+    def settings_schema(self, plugin_id: str) -> list[SettingField]:
+        record = self.plugins.get(plugin_id)
+        if not record or not record.active:
+            return []
+        return list(self._call_one(record.module, "settings_schema") or [])
+
+    # ----- gated calls -----------------------------------------------------------------
+    def hooks(self, enabled: frozenset[str]):
+        """A hook relay that only calls plugins in ``enabled`` (cached per enabled set)."""
+        return _GatedHooks(self, frozenset(enabled))
+
+    def _subset(self, enabled: frozenset[str], name: str):
+        key = (enabled, name)
+        caller = self._subset_cache.get(key)
+        if caller is None:
+            others = [p.module for p in self.plugins.values() if p.active and p.id not in enabled]
+            caller = self.pm.subset_hook_caller(name, remove_plugins=others)
+            self._subset_cache[key] = caller
+        return caller
+
+    def implementations(self, enabled: frozenset[str], name: str) -> list[HookImpl]:
+        """The implementations of a hook by plugins in ``enabled``, sorted by plugin id."""
+        caller = getattr(self.pm.hook, name, None)
+        if caller is None:
+            return []
+        impls = [impl for impl in caller.get_hookimpls() if impl.plugin_name in enabled]
+        return sorted(impls, key=lambda impl: impl.plugin_name)
+
+
+def call_impl(impl: HookImpl, kwargs: dict) -> Any:
+    """Call one implementation with the subset of ``kwargs`` it asks for (as pluggy does)."""
+    return impl.function(*(kwargs.get(name) for name in impl.argnames))
+
+
+class _GatedHooks:
+    def __init__(self, host: PluginHost, enabled: frozenset[str]) -> None:
+        self._host, self._enabled = host, enabled
+
+    def __getattr__(self, name: str):
+        return self._host._subset(self._enabled, name)
+
+
+def api_incompatibility(api_range: str) -> str | None:
+    """Why a plugin declaring ``api_range`` cannot run here, or None if it can."""
+    try:
+        spec = SpecifierSet(api_range)
+    except InvalidSpecifier:
+        return f"invalid plugin API range {api_range!r}"
+    if Version(PLUGIN_API_VERSION) not in spec:
+        return f"needs plugin API {api_range}, this platform provides {PLUGIN_API_VERSION}"
+    return None

@@ -1,0 +1,44 @@
+"""Mount plugin blueprints at ``/c/<slug>/<plugin_id>/`` behind the community guard."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, abort, current_app, g, request
+
+from core.community_plugins import enabled_plugins
+from core.permissions import require_login_and
+from core.plugin_host import PluginHost, call_impl
+
+
+def mount_plugins(app: Flask, host: PluginHost) -> None:
+    for record in host.active():
+        for impl in host.implementations(frozenset({record.id}), "register_blueprints"):
+            try:
+                blueprints = call_impl(impl, {}) or []
+                for bp in blueprints:
+                    _mount(app, record.id, bp)
+            except Exception as exc:
+                if host.strict:
+                    raise
+                record.status, record.error = "failed", f"blueprint failed: {exc!r}"
+
+
+def _mount(app: Flask, plugin_id: str, bp: Blueprint) -> None:
+    if bp.name != plugin_id and not bp.name.startswith(plugin_id + "_"):
+        raise ValueError(f"blueprint {bp.name!r} of plugin {plugin_id!r} must be named after it")
+    if not getattr(bp, "_gongzhi_guarded", False):
+        bp.before_request(_guard_for(plugin_id))
+        bp._gongzhi_guarded = True
+    app.register_blueprint(bp, url_prefix=f"/c/<tenant>/{plugin_id}")
+
+
+def _guard_for(plugin_id: str):
+    def guard():
+        if g.get("tenant") is None or plugin_id not in enabled_plugins():
+            abort(404)
+        view = current_app.view_functions.get(request.endpoint)
+        if getattr(view, "gongzhi_public", False):
+            return None
+        # A view decorated with ``requires`` checks its own, stricter permission.
+        return require_login_and(f"{plugin_id}.access")
+
+    return guard

@@ -1,0 +1,1 @@
+"""Communities (tenants): the model, membership, activation of plugins, and query scoping."""

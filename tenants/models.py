@@ -1,0 +1,129 @@
+"""Tenant-side tables: communities, memberships, plugin activation, invitations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+from core.extensions import db
+from core.timeutil import utcnow
+
+CORE_ROLES = ("admin", "staff", "member")
+COMMUNITY_KINDS = ("urban", "rural")
+
+
+class Tenant(db.Model):
+    """A community (社区). Not tenant-scoped itself: it *is* the tenant."""
+
+    __tablename__ = "tenants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name_zh: Mapped[str] = mapped_column(sa.String(120))
+    name_en: Mapped[str] = mapped_column(sa.String(120))
+    kind: Mapped[str] = mapped_column(sa.String(16), default="urban")
+    households: Mapped[int] = mapped_column(default=0)
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Shanghai")
+    default_locale: Mapped[str] = mapped_column(sa.String(16), default="zh_Hans")
+    open_registration: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (
+        sa.CheckConstraint("kind in ('urban', 'rural')", name="kind"),
+        sa.CheckConstraint("households >= 0", name="households"),
+    )
+
+    def name(self, locale: str | None = None) -> str:
+        from core.i18n import current_locale
+
+        return self.name_en if (locale or current_locale()) == "en" else self.name_zh
+
+    def __repr__(self) -> str:
+        return f"<Tenant {self.slug}>"
+
+
+class TenantScoped:
+    """Mixin for every tenant-owned table (core's and plugins').
+
+    Adds ``tenant_id`` and the unique key ``(tenant_id, id)`` that composite foreign keys
+    from other tenant-owned tables point at, so a row can never reference another
+    community's row. Queries are filtered to the community in scope automatically
+    (``tenants.scoping``). Put extra table arguments in ``__tenant_table_args__``.
+    """
+
+    __tenant_table_args__: tuple = ()
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+    @declared_attr
+    def tenant_id(cls) -> Mapped[int]:  # noqa: N805
+        return mapped_column(
+            sa.ForeignKey("tenants.id", ondelete="CASCADE"), index=True, nullable=False
+        )
+
+    @declared_attr.directive
+    def __table_args__(cls):  # noqa: N805
+        return (
+            sa.UniqueConstraint("tenant_id", "id", name=f"uq_{cls.__tablename__}_tenant_id_id"),
+            *cls.__tenant_table_args__,
+        )
+
+
+def tenant_foreign_key(column: str, target_table: str, ondelete: str | None = None):
+    """A composite foreign key ``(tenant_id, column) -> target(tenant_id, id)``."""
+    return sa.ForeignKeyConstraint(
+        ["tenant_id", column],
+        [f"{target_table}.tenant_id", f"{target_table}.id"],
+        ondelete=ondelete,
+    )
+
+
+class Membership(TenantScoped, db.Model):
+    """A person's place in a community: one core role plus any plugin roles."""
+
+    __tablename__ = "tenant_memberships"
+    __tenant_table_args__ = (
+        sa.UniqueConstraint("tenant_id", "user_id"),
+        sa.CheckConstraint("role in ('admin', 'staff', 'member')", name="role"),
+    )
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(16), default="member")
+    extra_roles: Mapped[list] = mapped_column(sa.JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    user = relationship("User", lazy="joined")
+
+    @property
+    def roles(self) -> set[str]:
+        return {self.role, *(self.extra_roles or [])}
+
+
+class PluginActivation(TenantScoped, db.Model):
+    """Whether a community has a plugin switched on, and its settings for it."""
+
+    __tablename__ = "tenant_plugins"
+    __tenant_table_args__ = (sa.UniqueConstraint("tenant_id", "plugin_id"),)
+
+    plugin_id: Mapped[str] = mapped_column(sa.String(64))
+    enabled: Mapped[bool] = mapped_column(default=True)
+    settings: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class Invitation(TenantScoped, db.Model):
+    """An e-mailed invitation to join a community with a role."""
+
+    __tablename__ = "tenant_invitations"
+
+    email: Mapped[str] = mapped_column(sa.String(254))
+    role: Mapped[str] = mapped_column(sa.String(16), default="member")
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    accepted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

@@ -1,0 +1,49 @@
+"""Creating a community: the tenant row, its default plugins, lifecycle hooks after commit."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from core.community_plugins import run_lifecycle
+from core.extensions import db
+from tenants.context import tenant_scope
+from tenants.models import PluginActivation, Tenant
+
+
+def create_community(
+    *,
+    slug: str,
+    name_zh: str,
+    name_en: str,
+    kind: str = "urban",
+    households: int = 0,
+    timezone: str = "Asia/Shanghai",
+    default_locale: str = "zh_Hans",
+    plugins: list[str] | None = None,
+) -> Tenant:
+    """Create and commit a community with ``plugins`` (default: DEFAULT_PLUGINS) enabled."""
+    tenant = Tenant(
+        slug=slug,
+        name_zh=name_zh,
+        name_en=name_en,
+        kind=kind,
+        households=households,
+        timezone=timezone,
+        default_locale=default_locale,
+    )
+    db.session.add(tenant)
+    db.session.flush()
+    host = current_app.extensions["gongzhi.plugins"]
+    wanted = current_app.config["DEFAULT_PLUGINS"] if plugins is None else plugins
+    switched_on = [p for p in wanted if (record := host.get(p)) is not None and record.active]
+    with tenant_scope(tenant.id):
+        for plugin_id in switched_on:
+            db.session.add(PluginActivation(plugin_id=plugin_id, enabled=True, settings={}))
+        db.session.commit()
+    for plugin_id in [*switched_on, *sorted(host.always_on() - set(switched_on))]:
+        run_lifecycle(plugin_id, "on_enable", tenant)
+    return tenant
+
+
+def slug_taken(slug: str) -> bool:
+    return db.session.execute(db.select(Tenant.id).where(Tenant.slug == slug)).first() is not None

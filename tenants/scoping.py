@@ -1,0 +1,110 @@
+"""Every ORM query on a tenant-owned table is filtered to the community in scope.
+
+Views cannot forget the filter: it is added to each SELECT/UPDATE/DELETE (and to lazy
+loads) by ``do_orm_execute`` with ``with_loader_criteria``. New rows get the tenant in
+scope, and a row for another community cannot be flushed while one is in scope. On
+PostgreSQL the same scope is also set per transaction for the row-level security policies
+(``tenants.rls``), a second wall that holds even for raw SQL.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import event, text
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+
+from tenants.context import (
+    ALL_TENANTS,
+    TenantScopeError,
+    _scope_listeners,
+    current_scope,
+)
+from tenants.models import TenantScoped
+
+_installed = False
+
+
+def _touches_tenant_table(state: ORMExecuteState) -> bool:
+    return any(issubclass(m.class_, TenantScoped) for m in state.all_mappers)
+
+
+def _filter_to_tenant(state: ORMExecuteState) -> None:
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    if state.execution_options.get("all_tenants"):
+        return
+    scope = current_scope()
+    if scope is ALL_TENANTS:
+        return
+    if scope is None:
+        if _touches_tenant_table(state):
+            raise TenantScopeError("a tenant-owned table was queried with no community in scope")
+        return
+    tenant_id = scope
+    state.statement = state.statement.options(
+        with_loader_criteria(
+            TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True
+        )
+    )
+
+
+def _stamp_new_rows(session: Session, _flush_context, _instances) -> None:
+    scope = current_scope()
+    for obj in list(session.new) + list(session.dirty):
+        if not isinstance(obj, TenantScoped):
+            continue
+        if obj.tenant_id is None:
+            if not isinstance(scope, int):
+                raise TenantScopeError(f"no community in scope to own a new {type(obj).__name__}")
+            obj.tenant_id = scope
+        elif isinstance(scope, int) and obj.tenant_id != scope:
+            raise TenantScopeError(
+                f"{type(obj).__name__} of community {obj.tenant_id} written in scope of {scope}"
+            )
+
+
+def _postgres_scope_sql(scope) -> tuple[str, str]:
+    if scope is ALL_TENANTS:
+        return "", "on"
+    if isinstance(scope, int):
+        return str(scope), "off"
+    return "", "off"
+
+
+def apply_scope_to_connection(connection, scope=None) -> None:
+    """Set the RLS variables for this transaction (PostgreSQL only)."""
+    if connection.dialect.name != "postgresql":
+        return
+    tenant, everyone = _postgres_scope_sql(current_scope() if scope is None else scope)
+    connection.execute(
+        text(
+            "select set_config('app.tenant_id', :t, true), set_config('app.all_tenants', :a, true)"
+        ),
+        {"t": tenant, "a": everyone},
+    )
+
+
+def _after_begin(session: Session, _transaction, connection) -> None:
+    apply_scope_to_connection(connection)
+
+
+def install(db) -> None:
+    """Attach the listeners once per process (the ``db`` object is shared by apps)."""
+    global _installed
+    if _installed:
+        return
+    _installed = True
+    event.listen(Session, "do_orm_execute", _filter_to_tenant)
+    event.listen(Session, "before_flush", _stamp_new_rows)
+    event.listen(Session, "after_begin", _after_begin)
+
+    def _rescope_open_transaction(scope) -> None:
+        # A scope change inside an open PG transaction must reach the RLS variables too.
+        try:
+            session = db.session()
+        except RuntimeError:  # no app context
+            return
+        if session.in_transaction():
+            conn = session.connection()
+            apply_scope_to_connection(conn, scope if scope is not None else "unset")
+
+    _scope_listeners.append(_rescope_open_transaction)
