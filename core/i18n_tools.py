@@ -1,7 +1,9 @@
 """Translation catalogues: one per package (core, each plugin), each with zh_Hans and en.
 
-    python -m core.i18n_tools update   # extract, merge, fill English, compile
-    python -m core.i18n_tools check    # exit 1 if a message lacks a translation
+    python -m core.i18n_tools update [DIR]   # extract, merge, fill English, compile
+    python -m core.i18n_tools check  [DIR]   # exit 1 if a message lacks a translation
+
+DIR limits the work to one catalogue: ``core`` or a plugin folder such as ``plugins/notices``.
 
 The source strings are English, so the ``en`` catalogue is filled from them; the
 ``zh_Hans`` catalogue is written by people. Both .po and .mo are committed;
@@ -68,8 +70,8 @@ def load(path: Path, locale: str) -> Catalog:
     return Catalog(locale=locale, project="gongzhi")
 
 
-def update() -> None:
-    for _root, sources, translations in catalogue_roots():
+def update(only: str | None = None) -> None:
+    for _root, sources, translations in catalogue_roots(only):
         template = extract(sources)
         for locale in LOCALES:
             path = po_path(translations, locale)
@@ -95,10 +97,10 @@ def _translated(message) -> bool:
     return bool(message.string)
 
 
-def missing() -> list[str]:
+def missing(only: str | None = None) -> list[str]:
     """Messages in the code without a translation, as ``locale: msgid`` lines."""
     problems = []
-    for _root, sources, translations in catalogue_roots():
+    for _root, sources, translations in catalogue_roots(only):
         template = extract(sources)
         for locale in LOCALES:
             catalog = load(po_path(translations, locale), locale)
@@ -123,14 +125,15 @@ def compiled_matches(translations: Path, locale: str) -> bool:
 
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "update"
+    only = sys.argv[2] if len(sys.argv) > 2 else None
     if command == "update":
-        update()
-        todo = missing()
+        update(only)
+        todo = missing(only)
         print(f"catalogues updated; {len(todo)} messages still need a translation")
         for line in todo[:50]:
             print("  ", line)
     elif command == "check":
-        todo = missing()
+        todo = missing(only)
         for line in todo:
             print(line)
         sys.exit(1 if todo else 0)
