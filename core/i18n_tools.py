@@ -28,7 +28,7 @@ OPTIONS = {"**.html": {"extensions": "jinja2.ext.i18n", "silent": "false"}}
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
 
 
-def catalogue_roots() -> list[tuple[Path, list[Path], Path]]:
+def catalogue_roots(only: str | None = None) -> list[tuple[Path, list[Path], Path]]:
     """(name root, source dirs, translations dir) for core and each built-in plugin."""
     roots = [
         (
@@ -40,6 +40,9 @@ def catalogue_roots() -> list[tuple[Path, list[Path], Path]]:
     for plugin in sorted((ROOT / "plugins").iterdir()):
         if (plugin / "__init__.py").exists():
             roots.append((plugin, [plugin], plugin / "translations"))
+    if only:
+        wanted = (ROOT / only).resolve()
+        roots = [r for r in roots if r[0] == wanted or (only == "core" and r[0] == ROOT)]
     return roots
 
 
