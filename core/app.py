@@ -125,3 +125,9 @@ def _register_core(app: Flask) -> None:
     def _deliver_events(response):
         flush_deliveries()
         return response
+
+    @app.teardown_request
+    def _end_session(_exc):
+        # Normally done when the app context ends; a reused app context must not keep
+        # the request's transaction (and SQLite's write lock) open.
+        db.session.remove()

@@ -48,7 +48,7 @@ def install(app: Flask) -> None:
     def _unexpected(exc: Exception):
         if isinstance(exc, HTTPException):
             return _http(exc)
-        if app.testing and app.config.get("PROPAGATE_EXCEPTIONS", True):
+        if app.config.get("PROPAGATE_EXCEPTIONS") or app.testing:
             raise exc
         log.exception("unhandled error on %s", request.path)
         return render_error(500)

@@ -145,12 +145,6 @@ def _empty_all_tables(db) -> None:
                 conn.execute(table.delete())
 
 
-@pytest.fixture(autouse=True)
-def _push_request_context():
-    """Override pytest-flask's: requests must not share one app context (and its ``g``)."""
-    yield
-
-
 # ----- people and communities ------------------------------------------------------------
 @pytest.fixture
 def make_community(app) -> Callable:

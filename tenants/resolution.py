@@ -11,7 +11,9 @@ from core.extensions import db
 from tenants.context import reset_scope, set_scope
 from tenants.models import Tenant
 
-REQUEST_STATE = ("tenant", "_enabled_plugins", "_memberships", "_scope_token")
+# Per-request state on ``g``. Cleared at the start of every request because an app context
+# may outlive one request (pytest-flask pushes one per test; so may embedding code).
+REQUEST_STATE = ("tenant", "_enabled_plugins", "_memberships", "_scope_token", "_login_user")
 
 
 def install(app: Flask) -> None:
