@@ -1,0 +1,127 @@
+"""The request page: timeline, and the forms that fit the request's state and the viewer."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import g, render_template
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from core.plugin_api import db, localized, to_local
+from plugins.requests import bridge, catalogue, workflow
+from plugins.requests.forms import (
+    AssignForm,
+    CheckForm,
+    ClassifyForm,
+    DeliberationForm,
+    ReferForm,
+    RejectForm,
+    ReplyForm,
+    ServiceReferralForm,
+    UnreachableForm,
+)
+from plugins.requests.models import Photo, Request, Step
+from plugins.requests.views import can_handle, settings, today_local
+
+
+def assignee_choices(req: Request) -> list[tuple[str, str]]:
+    """Committees (or whoever answers ``request_assignees``), else the community's staff."""
+    offered = []
+    for plugin_id, answers in bridge.ask("request_assignees", tenant=None, request=req):
+        for a in answers:
+            if str(a.get("key", "")).startswith(plugin_id + ":"):
+                offered.append((a.get("order", 100), plugin_id, a["key"], localized(a["label"])))
+    if offered:
+        return [(key, label) for _o, _p, key, label in sorted(offered)]
+    return [
+        (f"staff:{uid}", _("Staff: %(name)s", name=name)) for uid, name in bridge.staff_members()
+    ]
+
+
+def referral_choices(req: Request) -> list[tuple[str, str, str]]:
+    """(key, label, contact): the service directory, then volunteer teams from the hook."""
+    out = [(f"service:{s.id}", f"{s.field} · {s.name}", s.phone) for s in catalogue.services()]
+    offered = []
+    for plugin_id, answers in bridge.ask("request_volunteer_referral", tenant=None, request=req):
+        for a in answers:
+            if str(a.get("key", "")).startswith(plugin_id + ":"):
+                offered.append(
+                    (a.get("order", 100), a["key"], localized(a["label"]), a.get("contact", ""))
+                )
+    out += [(key, label, contact) for _o, key, label, contact in sorted(offered)]
+    return out
+
+
+def _suggested(req: Request, categories):
+    if req.category_id:
+        return next((c for c in categories if c.id == req.category_id), None)
+    return catalogue.suggest(f"{req.title} {req.details}", categories)
+
+
+def render_show(req: Request, status: int = 200, **forms):
+    """Render the request page; ``forms`` carries a failed form back with its errors."""
+    steps = list(
+        db.session.execute(
+            db.select(Step).where(Step.request_id == req.id).order_by(Step.at, Step.id)
+        ).scalars()
+    )
+    photos = list(db.session.execute(db.select(Photo).where(Photo.request_id == req.id)).scalars())
+    context = {
+        "req": req,
+        "steps": steps,
+        "photos": photos,
+        "handler_view": can_handle(),
+        "is_requester": req.requester_id == current_user.id,
+        "overdue": workflow.is_overdue(req),
+        "forms": {},
+    }
+    if context["is_requester"] and req.status == "replied":
+        context["forms"]["accept"] = forms.get("accept") or CheckForm(formdata=None)
+        context["forms"]["reject"] = forms.get("reject") or RejectForm(formdata=None)
+    if context["handler_view"] and req.status != "closed":
+        context["forms"].update(_handler_forms(req, forms))
+    return render_template("requests/show.html", **context), status
+
+
+def _handler_forms(req: Request, forms: dict) -> dict:
+    categories = catalogue.active_categories()
+    suggestion = _suggested(req, categories)
+    out: dict = {"suggestion": suggestion}
+    classify = forms.get("classify")
+    if classify is None:
+        classify = ClassifyForm(formdata=None, categories=categories)
+        chosen = req.category if req.category_id else suggestion
+        classify.category_id.data = chosen.id if chosen else None
+        classify.kind.data = req.kind or (chosen.kind if chosen else "")
+    out["classify"] = classify
+    if req.kind == "red" and req.status in ("received", "in_progress"):
+        refer = forms.get("refer") or ReferForm(formdata=None)
+        if not refer.department.data:
+            refer.department.data = req.owner or (suggestion.owner if suggestion else "")
+            refer.office.data, refer.handler.data = req.office, req.handler
+        if refer.deadline.data is None:
+            refer.deadline.data = (
+                to_local(req.deadline, g.tenant.timezone).date()
+                if req.deadline
+                else today_local() + timedelta(days=settings()["red_deadline_days"])
+            )
+        out["refer"] = refer
+    if req.kind == "orange" and req.status in ("received", "in_progress"):
+        assign = forms.get("assign") or AssignForm(formdata=None)
+        assign.assignee.choices = assignee_choices(req)
+        if assign.assignee.data is None:
+            assign.assignee.data = req.assignee_key
+        out["assign"] = assign
+        out["deliberation"] = forms.get("deliberation") or DeliberationForm(formdata=None)
+    if req.kind == "yellow" and req.status in ("received", "in_progress"):
+        referral = forms.get("referral") or ServiceReferralForm(formdata=None)
+        referral.target.choices = [
+            (key, f"{label} {contact}".strip()) for key, label, contact in referral_choices(req)
+        ]
+        out["referral"] = referral
+    if req.kind and req.status in ("received", "in_progress"):
+        out["reply"] = forms.get("reply") or ReplyForm(formdata=None)
+    if req.kind:
+        out["unreachable"] = forms.get("unreachable") or UnreachableForm(formdata=None)
+    return out

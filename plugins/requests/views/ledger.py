@@ -1,0 +1,143 @@
+"""The ledger (民情台账) page and its CSV/Excel export."""
+
+from __future__ import annotations
+
+from flask import g, render_template, request
+from sqlalchemy.orm import joinedload
+
+from core.exports import csv_response, xlsx_response
+from core.plugin_api import db, paginate, requires, to_local
+from plugins.requests import catalogue, clock, ledger, workflow
+from plugins.requests.labels import CLOSED_HOW_LABELS, KIND_SHORT, STATUS_LABELS
+from plugins.requests.models import Request
+from plugins.requests.views import bp, settings, targets
+
+
+def _owners() -> list[str]:
+    rows = db.session.execute(
+        db.select(Request.owner).where(Request.owner != "").distinct().order_by(Request.owner)
+    ).scalars()
+    return list(rows)
+
+
+@bp.route("/ledger")
+@requires("requests.handle")
+def ledger_page():
+    filters = ledger.Filters.from_args(request.args)
+    now = clock.now()
+    tz = g.tenant.timezone
+    base = filters.apply(db.select(Request), tz, now)
+    page = paginate(
+        base.options(joinedload(Request.category), joinedload(Request.requester)),
+        Request.id,
+        per_page=settings()["per_page"],
+    )
+    months = ledger.months_back(to_local(now, tz).date())
+    table = ledger.monthly_counts(base, months)
+    context = {
+        "filters": filters,
+        "page": page,
+        "figures": ledger.figures(base, targets(), now),
+        "targets": targets(),
+        "table": table,
+        "chart": ledger.chart_bars(table),
+        "categories": catalogue.all_categories(),
+        "owners": _owners(),
+        "is_overdue": lambda r: workflow.is_overdue(r, now),
+    }
+    return render_template("requests/ledger.html", **context), 422 if filters.errors else 200
+
+
+EXPORT_HEADER = [
+    "编号 Number",
+    "类别 Kind",
+    "状态 Status",
+    "分类 Category",
+    "事项 Matter",
+    "地点 Place",
+    "网格 Grid",
+    "责任主体 Owner",
+    "承办科室 Office",
+    "承办人 Handler",
+    "限时 Deadline",
+    "受理时间 Received",
+    "首次响应(分) First response (min)",
+    "办结时间 Closed",
+    "办结方式 Closed how",
+    "结果 Outcome",
+]
+
+
+def _export_rows(filters: ledger.Filters) -> list[list]:
+    """Plain column rows (no ORM objects): the export streams after the request ends."""
+    from plugins.requests.models import Category
+
+    tz = g.tenant.timezone
+    select = filters.apply(
+        db.select(
+            Request.year,
+            Request.seq,
+            Request.kind,
+            Request.status,
+            Category.name,
+            Request.title,
+            Request.building,
+            Request.grid,
+            Request.owner,
+            Request.office,
+            Request.handler,
+            Request.deadline,
+            Request.created_at,
+            Request.first_response_seconds,
+            Request.closed_at,
+            Request.closed_how,
+            Request.outcome,
+        ).outerjoin(
+            Category,
+            db.and_(Category.id == Request.category_id, Category.tenant_id == Request.tenant_id),
+        ),
+        tz,
+    ).order_by(Request.id)
+
+    def when(value):
+        return to_local(value, tz).strftime("%Y-%m-%d %H:%M") if value else ""
+
+    rows = []
+    for r in db.session.execute(select):
+        rows.append(
+            [
+                f"{r.year}-{r.seq:04d}",
+                str(KIND_SHORT.get(r.kind, "")),
+                str(STATUS_LABELS[r.status]),
+                r.name or "",
+                r.title,
+                r.building,
+                r.grid,
+                r.owner,
+                r.office,
+                r.handler,
+                when(r.deadline),
+                when(r.created_at),
+                round(r.first_response_seconds / 60, 1)
+                if r.first_response_seconds is not None
+                else "",
+                when(r.closed_at),
+                str(CLOSED_HOW_LABELS.get(r.closed_how, "")),
+                r.outcome,
+            ]
+        )
+    return rows
+
+
+@bp.route("/ledger.csv")
+@requires("requests.handle")
+def ledger_csv():
+    filters = ledger.Filters.from_args(request.args)
+    return csv_response(f"requests-{g.tenant.slug}.csv", EXPORT_HEADER, _export_rows(filters))
+
+
+@bp.route("/ledger.xlsx")
+@requires("requests.handle")
+def ledger_xlsx():
+    filters = ledger.Filters.from_args(request.args)
+    return xlsx_response(f"requests-{g.tenant.slug}.xlsx", EXPORT_HEADER, _export_rows(filters))

@@ -1,0 +1,34 @@
+"""公示: closed matters and their outcome, with nothing that identifies a resident."""
+
+from __future__ import annotations
+
+from flask import abort, render_template
+
+from core.plugin_api import db, paginate, public
+from plugins.requests.models import Request
+from plugins.requests.views import bp, settings
+
+
+@bp.route("/board")
+@public
+def board():
+    if not settings()["public_board"]:
+        abort(404)
+    # Only what is safe to publish leaves this view: never the requester, their phone, the
+    # place, the resident's own words (title, details) or the reply to them.
+    select = db.select(Request).where(Request.status == "closed")
+    page = paginate(select, Request.id, per_page=settings()["per_page"])
+    items = [
+        {
+            "number": r.number,
+            "kind": r.kind,
+            "category": r.category.name if r.category else "",
+            "owner": r.owner if r.kind == "red" else "",
+            "outcome": r.outcome,
+            "closed_how": r.closed_how,
+            "closed_at": r.closed_at,
+            "grid": "" if r.anonymous else r.grid,
+        }
+        for r in page.items
+    ]
+    return render_template("requests/board.html", page=page, items=items)
