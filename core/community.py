@@ -36,7 +36,7 @@ from core.forms import CommunityProfileForm, InviteForm, RolesForm
 from core.i18n import localized
 from core.models import AuditEntry
 from core.pagination import paginate
-from core.permissions import has_permission, membership, requires
+from core.permissions import has_permission, membership, public, requires
 from core.settings_store import encode_form, settings_form
 from tenants.models import Membership, PluginActivation
 
@@ -44,6 +44,7 @@ bp = Blueprint("community", __name__, url_prefix="/c/<tenant>")
 
 
 @bp.route("/")
+@public  # members get the dashboard; everyone else the community's public page
 def dashboard():
     if not current_user.is_authenticated or membership() is None:
         return public_home()
