@@ -1,0 +1,50 @@
+"""Both languages are complete, the compiled catalogues match their sources, and pages
+render in each language with its own date format."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from core import i18n_tools
+
+
+def test_every_message_is_translated_in_both_languages():
+    missing = i18n_tools.missing()
+    assert missing == [], "run `make i18n` and translate:\n" + "\n".join(missing[:40])
+
+
+@pytest.mark.parametrize("root", i18n_tools.catalogue_roots(), ids=lambda r: r[0].name)
+def test_committed_mo_files_match_their_po_sources(root):
+    _name, _sources, translations = root
+    for locale in i18n_tools.LOCALES:
+        assert i18n_tools.compiled_matches(translations, locale), (
+            f"{translations}/{locale}: .mo is stale; run `make i18n`"
+        )
+
+
+def test_pages_render_in_chinese_by_default_and_in_english_on_request(app, member_client):
+    zh = member_client.get("/c/alpha/").get_data(as_text=True)
+    assert "首页" in zh and 'lang="zh-Hans"' in zh
+    member_client.post("/lang", data={"locale": "en", "next": "/c/alpha/"})
+    en = member_client.get("/c/alpha/").get_data(as_text=True)
+    assert "Dashboard" in en and 'lang="en"' in en
+
+
+def test_dates_and_money_follow_the_language(app):
+    from core.templating import date, money
+
+    moment = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
+    with app.test_request_context(headers={"Accept-Language": "zh"}):
+        assert date(moment) == "2026年11月22日"
+    with app.test_request_context():
+        from flask import session
+
+        session["locale"] = "en"
+        assert date(moment) == "2026-11-22"
+    assert money(123450) == "¥1,234.50" and money(-5) == "-¥0.05" and money(0) == "¥0.00"
+
+
+def test_a_community_defaults_to_its_own_language(app, make_community, make_user, login):
+    english = make_community("english-town", default_locale="en")
+    person = make_user("p@example.org", english)
+    assert "Dashboard" in login(person).get("/c/english-town/").get_data(as_text=True)
