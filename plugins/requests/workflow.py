@@ -11,7 +11,7 @@ caller (a view, the demo data). Rules that must hold whatever the screen:
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask_babel import gettext as _
 
@@ -68,8 +68,6 @@ def _responded(req: Request, targets: Targets) -> None:
 
 def _aware(value: datetime) -> datetime:
     # SQLite hands back naive datetimes for timezone-aware columns; they are UTC.
-    from datetime import UTC
-
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
@@ -116,7 +114,8 @@ def refer(
 ) -> None:
     """大事: a named unit, office and handler, and a deadline (限时办结)."""
     _require_kind(req, "red")
-    req.owner, req.office, req.handler, req.deadline = department, office, handler, deadline
+    req.owner, req.office, req.handler = department, office, handler
+    req.deadline = deadline.astimezone(UTC)  # stored in UTC whatever zone it came in
     req.status = "in_progress"
     _responded(req, targets)
     due = to_local(deadline, targets.timezone).strftime("%Y-%m-%d")
@@ -134,7 +133,8 @@ def assign(
 ) -> None:
     """小事: to a committee (or staff) for consultation."""
     _require_kind(req, "orange")
-    req.owner, req.assignee_key, req.deadline = label, key, deadline
+    req.owner, req.assignee_key = label, key
+    req.deadline = deadline.astimezone(UTC) if deadline else None
     req.status = "in_progress"
     _responded(req, targets)
     _step(req, "assigned", actor_id, label)
