@@ -22,7 +22,7 @@ def test_empty_report_is_422_with_messages(app, requests_on, member_client):
     )
     assert r.status_code == 422
     body = r.get_data(as_text=True)
-    assert "Say in a few words what is wrong." in body and "Say where it is." in body
+    assert "请用几句话说明问题。" in body and "请说明地点。" in body
     assert "我写的细节" in body
 
 
@@ -38,7 +38,7 @@ def test_phone_preference_needs_a_phone_and_keeps_what_was_typed(app, requests_o
     )
     assert r.status_code == 422
     body = r.get_data(as_text=True)
-    assert "This does not look like a phone number." in body
+    assert "电话号码格式不对。" in body
     assert 'value="电梯异响"' in body and 'value="5栋"' in body and 'value="abc"' in body
 
 
@@ -57,16 +57,16 @@ def test_unknown_choices_are_rejected_not_500(app, requests_on, member_client, s
             "category_id": "99999",
         },
     )
-    assert r.status_code == 422 and "Choose a category from the list." in r.get_data(as_text=True)
+    assert r.status_code == 422 and "请从列表中选择分类。" in r.get_data(as_text=True)
     rid = report(member_client)
     r = staff_client.post(f"{BASE}/{rid}/classify", data={"kind": "purple"})
-    assert r.status_code == 422 and "Choose red, orange or yellow." in r.get_data(as_text=True)
+    assert r.status_code == 422 and "请选择红色、橙色或黄色。" in r.get_data(as_text=True)
     r = staff_client.post(f"{BASE}/{rid}/classify", data={"kind": "red", "category_id": "abc"})
     assert r.status_code == 422
     full = {"department": "区生态环境局", "handler": "王科长", "deadline": "2999-01-01"}
     r = staff_client.post(f"{BASE}/{rid}/refer", data=full)
     assert r.status_code == 409  # not classified red yet: refused with the reason
-    assert "Classify the request first." in r.get_data(as_text=True)
+    assert "请先给诉求分类。" in r.get_data(as_text=True)
     staff_client.post(f"{BASE}/{rid}/classify", data={"kind": "red"})
     r = staff_client.post(
         f"{BASE}/{rid}/refer",
@@ -74,14 +74,14 @@ def test_unknown_choices_are_rejected_not_500(app, requests_on, member_client, s
     )
     assert r.status_code == 422
     body = r.get_data(as_text=True)
-    assert "Name the person handling it." in body and 'value="区生态环境局"' in body
+    assert "请填写承办人。" in body and 'value="区生态环境局"' in body
 
 
 def test_ledger_bad_filters_are_422_with_message(app, requests_on, staff_client):
     r = staff_client.get(f"{BASE}/ledger?date_from=2026-13-45&kind=purple")
     assert r.status_code == 422
     body = r.get_data(as_text=True)
-    assert "Enter a date as YYYY-MM-DD." in body and "Unknown kind." in body
+    assert "请按 YYYY-MM-DD 格式填写日期。" in body and "没有这个类型。" in body
     assert 'value="2026-13-45"' in body
 
 
@@ -95,7 +95,7 @@ def test_photos_are_checked_by_content_and_stored_on_disk(
         content_type="multipart/form-data",
     )
     assert r.status_code == 422
-    assert "virus.jpg is not a JPEG, PNG or WebP photo." in r.get_data(as_text=True)
+    assert "virus.jpg 不是 JPEG、PNG 或 WebP 照片。" in r.get_data(as_text=True)
 
     big = PNG + b"\x00" * (5 * 1024 * 1024)
     r = member_client.post(
@@ -103,7 +103,7 @@ def test_photos_are_checked_by_content_and_stored_on_disk(
         data={**data, "photos": [(io.BytesIO(big), "big.png")]},
         content_type="multipart/form-data",
     )
-    assert r.status_code == 422 and "big.png is larger than 5 MB." in r.get_data(as_text=True)
+    assert r.status_code == 422 and "big.png 超过 5 MB。" in r.get_data(as_text=True)
 
     r = member_client.post(
         f"{BASE}/new",
@@ -128,10 +128,10 @@ def test_catalogue_duplicate_name_is_422(app, requests_on, admin_client):
     r = admin_client.post(
         f"{BASE}/catalogue/categories/new", data={"name": "餐饮油烟", "kind": "red", "owner": "x"}
     )
-    assert r.status_code == 422 and "This category already exists." in r.get_data(as_text=True)
+    assert r.status_code == 422 and "该分类已存在。" in r.get_data(as_text=True)
     r = admin_client.post(
         f"{BASE}/catalogue/services/new", data={"field": "", "name": "保洁", "phone": "x"}
     )
     assert r.status_code == 422
     body = r.get_data(as_text=True)
-    assert "Name the field." in body and 'value="保洁"' in body
+    assert "请填写服务类别。" in body and 'value="保洁"' in body

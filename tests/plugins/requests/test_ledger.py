@@ -66,10 +66,10 @@ def test_filters_and_figures(app, requests_on, staff_client, member_client):
     # Chart and the table beside it, colours with their words.
     page = staff_client.get(f"{BASE}/ledger").get_data(as_text=True)
     assert "<svg" in page and "<rect" in page and "2026-01" in page
-    assert "Red 大事" in page and "Orange 小事" in page and "Yellow 私事" in page
+    assert "红色 大事" in page and "橙色 小事" in page and "黄色 私事" in page
     # Empty state.
     page = staff_client.get(f"{BASE}/ledger?owner=nobody").get_data(as_text=True)
-    assert "No request matches these filters." in page
+    assert "没有符合筛选条件的诉求。" in page
 
 
 def test_keyset_pagination(app, requests_on, staff_client):
@@ -85,17 +85,15 @@ def test_csv_and_excel_export_follow_the_filters(app, requests_on, staff_client)
     assert r.status_code == 200 and r.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(r.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0][0].startswith("编号") and len(rows) == 1 + 5
-    assert all(row[2] == "Closed" for row in rows[1:])
+    assert all(row[2] == "已办结" for row in rows[1:])
     x = staff_client.get(f"{BASE}/ledger.xlsx")
     assert x.status_code == 200 and x.data[:2] == b"PK"
 
 
 def test_empty_ledger_and_widget(app, requests_on, staff_client, member_client):
     page = staff_client.get(f"{BASE}/ledger").get_data(as_text=True)
-    assert "The ledger is empty." in page
-    assert "You have not reported anything yet." in member_client.get(f"{BASE}/").get_data(
-        as_text=True
-    )
+    assert "台账还是空的。" in page
+    assert "您还没有反映过问题。" in member_client.get(f"{BASE}/").get_data(as_text=True)
     report(member_client, "楼道灯坏了")
     dash = member_client.get("/c/alpha/").get_data(as_text=True)
     assert "楼道灯坏了" in dash

@@ -32,11 +32,11 @@ def test_overdue_with_a_frozen_clock(app, requests_on, member_client, staff_clie
     # The next morning it is: on the request, in the ledger filter and the figure.
     _freeze(monkeypatch, datetime(2026, 3, 7, 1, 0, tzinfo=UTC))
     page = staff_client.get(f"{BASE}/{rid}").get_data(as_text=True)
-    assert "⚠" in page and "Overdue" in page
+    assert "⚠" in page and "已超期" in page
     ledger = staff_client.get(f"{BASE}/ledger?overdue=1").get_data(as_text=True)
     assert f'/requests/{rid}"' in ledger and 'data-overdue="1"' in ledger
     assert 'id="fig-overdue">1<' in ledger
-    assert "1 overdue" in staff_client.get("/c/alpha/").get_data(as_text=True)
+    assert "1 件超期" in staff_client.get("/c/alpha/").get_data(as_text=True)
 
     # Answered, it leaves the open ledger even though the date has passed.
     staff_client.post(f"{BASE}/{rid}/reply", data={"reply": "已限时停工", "outcome": "夜间停工"})
@@ -56,7 +56,7 @@ def test_a_deadline_in_the_past_is_refused(
     )
     assert r.status_code == 422
     body = r.get_data(as_text=True)
-    assert "The deadline cannot be in the past." in body and 'value="王科长"' in body
+    assert "办结时限不能早于今天。" in body and 'value="王科长"' in body
 
 
 def test_first_response_counted_in_service_hours(

@@ -193,7 +193,7 @@ def test_staff_close_unreachable_needs_a_reason_and_shows_it(
     staff_client.post(f"{BASE}/{rid}/classify", data={"kind": "yellow"})
     r = staff_client.post(f"{BASE}/{rid}/unreachable", data={"reason": ""})
     assert r.status_code == 422
-    assert "A reason is required" in r.get_data(as_text=True)
+    assert "必须写明原因" in r.get_data(as_text=True)
     assert load(app, requests_on, rid).status != "closed"
 
     r = staff_client.post(f"{BASE}/{rid}/unreachable", data={"reason": "三次电话未接通"})
@@ -202,7 +202,7 @@ def test_staff_close_unreachable_needs_a_reason_and_shows_it(
     assert (req.status, req.closed_how) == ("closed", "unreachable")
     assert req.close_reason == "三次电话未接通"
     page = _timeline(member_client, rid)
-    assert "requester unreachable" in page and "三次电话未接通" in page
+    assert "无法联系首诉人" in page and "三次电话未接通" in page
 
 
 def test_only_the_requester_checks_the_result(app, requests_on, member_client, staff_client):
