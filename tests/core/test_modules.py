@@ -86,7 +86,9 @@ def test_toggle_on_runs_on_enable_after_commit_and_shows_the_menu_entry(app, adm
     assert response.status_code == 200
     assert 'id="module-probe"' in response.get_data(as_text=True)  # the row fragment
     assert "on_enable:alpha" in _probe(app).calls
-    assert "探针菜单" in admin_client.get("/c/alpha/").get_data(as_text=True)
+    dashboard = admin_client.get("/c/alpha/").get_data(as_text=True)
+    assert "探针菜单" in dashboard
+    assert "<p>probe widget ok</p>" in dashboard  # the widget's HTML, not escaped text
 
 
 def test_a_disabled_plugin_404s_hides_its_entries_and_keeps_its_data(
