@@ -10,16 +10,19 @@ installed. A vendor picks the plugins to load with the ``gongzhi_plugins`` fixtu
 
 Fixtures: ``app`` (and pytest-flask's ``client``), ``community``/``other_community``,
 ``make_community``, ``make_user``, ``login``, ``admin``/``staff``/``member`` with their
-logged-in clients, ``enable_plugin``. Databases: SQLite in a temporary file by default;
-``TEST_DATABASE_URL`` (or a PostgreSQL ``DATABASE_URL``) for PostgreSQL. Tests marked
-``postgres``/``redis`` skip without the service, and fail instead when
-``GONGZHI_REQUIRE_SERVICES=1`` (CI).
+logged-in clients, ``enable_plugin``, ``signed_stripe_event`` (Stripe webhook payloads
+signed like Stripe does), and ``plugin_contract`` (the contract check of
+``core.contract``: ``assert plugin_contract("survey") == []``). Databases: SQLite in a
+temporary file by default; ``TEST_DATABASE_URL`` (or a PostgreSQL ``DATABASE_URL``) for
+PostgreSQL. Tests marked ``postgres``/``redis`` skip without the service, and fail instead
+when ``GONGZHI_REQUIRE_SERVICES=1`` (CI).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import text
@@ -354,3 +357,92 @@ def browser_login(page, base_url: str, email: str, password: str = DEMO_PASSWORD
     page.locator("input[name=password]").fill(password)
     page.locator("form button[type=submit]").last.click()
     page.wait_for_load_state("domcontentloaded")
+
+
+# ----- Stripe webhooks -------------------------------------------------------------------
+STRIPE_WEBHOOK_SECRET = "whsec_gongzhi_test"
+
+
+def stripe_signature(payload: bytes | str, secret: str, timestamp: int | None = None) -> str:
+    """The ``Stripe-Signature`` header for ``payload``: ``t=<ts>,v1=<hex HMAC-SHA256 of
+    "<ts>.<payload>" keyed with the endpoint secret>``, the scheme ``stripe.Webhook``
+    verifies."""
+    import hashlib
+    import hmac
+    import time
+
+    body = payload.decode("utf-8") if isinstance(payload, bytes) else payload
+    ts = int(time.time()) if timestamp is None else int(timestamp)
+    digest = hmac.new(secret.encode(), f"{ts}.{body}".encode(), hashlib.sha256).hexdigest()
+    return f"t={ts},v1={digest}"
+
+
+@dataclass(frozen=True)
+class SignedWebhook:
+    """A Stripe event as Stripe would POST it: ``client.post(url, data=w.payload,
+    headers=w.headers)``."""
+
+    event: dict
+    payload: bytes
+    headers: dict
+    secret: str
+
+
+@pytest.fixture
+def stripe_webhook_secret() -> str:
+    """The endpoint secret ``signed_stripe_event`` signs with. Override to use yours."""
+    return STRIPE_WEBHOOK_SECRET
+
+
+@pytest.fixture
+def signed_stripe_event(stripe_webhook_secret) -> Callable[..., SignedWebhook]:
+    """``signed_stripe_event("checkout.session.completed", {"id": "cs_1", ...},
+    secret=None, timestamp=None, **event_fields)`` -> a :class:`SignedWebhook`.
+
+    Pass ``timestamp`` (seconds) to test the tolerance window, or another ``secret`` to
+    test that a wrong signature is refused."""
+    import json
+    import secrets as _secrets
+    import time
+
+    def make(
+        event_type: str,
+        data_object: dict | None = None,
+        *,
+        secret: str | None = None,
+        timestamp: int | None = None,
+        **fields,
+    ) -> SignedWebhook:
+        ts = int(time.time()) if timestamp is None else int(timestamp)
+        event = {
+            "id": "evt_" + _secrets.token_hex(12),
+            "object": "event",
+            "api_version": "2024-06-20",
+            "created": ts,
+            "livemode": False,
+            "pending_webhooks": 1,
+            "request": {"id": None, "idempotency_key": None},
+            "type": event_type,
+            "data": {"object": data_object or {}},
+            **fields,
+        }
+        payload = json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
+        signature = stripe_signature(payload, secret or stripe_webhook_secret, ts)
+        headers = {"Stripe-Signature": signature, "Content-Type": "application/json"}
+        return SignedWebhook(event, payload, headers, secret or stripe_webhook_secret)
+
+    return make
+
+
+# ----- the plugin contract ---------------------------------------------------------------
+@pytest.fixture
+def plugin_contract(app) -> Callable[..., list[str]]:
+    """``plugin_contract("survey", database_url=None)`` -> the list of contract problems
+    (see ``core.contract``): metadata, API range, migrations up and down on a scratch
+    database, table prefixes, template namespace, disabled means 404 and no hooks."""
+    from core.contract import check_plugin_contract
+
+    def check(plugin_id: str, database_url: str | None = None) -> list[str]:
+        return check_plugin_contract(app, plugin_id, database_url=database_url)
+
+    return check

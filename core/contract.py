@@ -1,0 +1,339 @@
+"""The plugin contract check a vendor runs in their tests (``gongzhi.testing``).
+
+``check_plugin_contract(app, "survey")`` returns a list of problems (empty: all good):
+
+* metadata: the plugin loaded; id, version and labels (zh_Hans and en) are valid;
+* API range: compatible with this platform and bounded above (``<2``);
+* migrations: its Alembic branch upgrades to its head and downgrades to its base on a
+  scratch database (a temporary SQLite file unless ``database_url`` names another empty
+  database), and again up, so the downgrade is complete;
+* tables: every table its migrations create and its models map is named ``<id>_…``, and
+  every mapped table exists after the upgrade;
+* templates: every template file of its blueprints lies under ``<id>/``;
+* disabled: in a community that has not switched it on, every route answers 404 and none
+  of its per-community hooks is called while people use the community.
+
+The check uses ``app``'s database for the last part (a scratch community and user are
+added), so call it from a test using the ``app`` fixture of ``gongzhi.testing``.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from packaging.specifiers import SpecifierSet
+from packaging.version import InvalidVersion, Version
+
+from core.plugin_host import ACTIVE, PluginHost, api_incompatibility
+
+PLUGIN_ID = re.compile(r"^[a-z][a-z0-9]{1,31}$")
+LOCALES = ("zh_Hans", "en")
+# Hooks that are declarations, called at start-up or for the settings page whatever a
+# community has switched on; all others must stay silent for a community that has not.
+DECLARATION_HOOKS = frozenset(
+    {"register_blueprints", "settings_schema", "permissions", "roles", "cli_commands"}
+)
+
+
+def check_plugin_contract(app: Flask, plugin_id: str, database_url: str | None = None) -> list[str]:
+    """Every way ``plugin_id`` breaks the plugin contract, as readable sentences."""
+    host: PluginHost = app.extensions["gongzhi.plugins"]
+    record = host.get(plugin_id)
+    if record is None:
+        return [f"{plugin_id}: not installed or not loaded (check the gongzhi.plugins entry point)"]
+    if record.status != ACTIVE:
+        return [f"{plugin_id}: {record.status}: {record.error}"]
+    problems = _metadata_problems(host, plugin_id, record.meta)
+    problems += _template_problems(app, plugin_id)
+    problems += _migration_problems(app, plugin_id, record.module, database_url)
+    problems += _disabled_problems(app, plugin_id)
+    return problems
+
+
+# ----- metadata ------------------------------------------------------------------------
+def _labels_problem(where: str, labels: Any) -> str | None:
+    if not isinstance(labels, dict) or any(not labels.get(loc) for loc in LOCALES):
+        return f"{where}: needs labels for both zh_Hans and en, got {labels!r}"
+    return None
+
+
+def _metadata_problems(host: PluginHost, plugin_id: str, meta) -> list[str]:
+    problems = []
+    if not PLUGIN_ID.match(plugin_id):
+        problems.append(
+            f"id {plugin_id!r}: use 2-32 lowercase letters and digits, starting with a letter "
+            "(it prefixes tables, permissions and URLs)"
+        )
+    try:
+        Version(meta.version)
+    except InvalidVersion:
+        problems.append(f"version {meta.version!r} is not a valid PEP 440 version")
+    for where, labels in (("label", meta.label), ("description", meta.description)):
+        if problem := _labels_problem(f"meta.{where}", labels):
+            problems.append(problem)
+    incompatible = api_incompatibility(meta.api)
+    if incompatible:
+        problems.append(incompatible)
+    else:
+        spec = SpecifierSet(meta.api)
+        if not any(s.operator in ("<", "<=", "~=", "==") for s in spec):
+            problems.append(
+                f"api range {meta.api!r} has no upper bound: declare the next major, "
+                'e.g. ">=1.0,<2"'
+            )
+    for perm in host.permissions.values():
+        if perm.name.startswith(plugin_id + ".") and (
+            problem := _labels_problem(f"permission {perm.name}", perm.label)
+        ):
+            problems.append(problem)
+    for role in host.roles.values():
+        if not role.name.startswith(plugin_id + "."):
+            if role.name.split(".")[0] == plugin_id:
+                problems.append(f"role {role.name!r} must be named {plugin_id}.<role>")
+            continue
+        if problem := _labels_problem(f"role {role.name}", role.label):
+            problems.append(problem)
+    for field in host.settings_schema(plugin_id):
+        if problem := _labels_problem(f"setting {field.key}", field.label):
+            problems.append(problem)
+    return problems
+
+
+# ----- templates -----------------------------------------------------------------------
+def _plugin_blueprints(app: Flask, plugin_id: str) -> list:
+    return [
+        bp
+        for name, bp in app.blueprints.items()
+        if name == plugin_id or name.startswith(plugin_id + "_")
+    ]
+
+
+def _template_problems(app: Flask, plugin_id: str) -> list[str]:
+    problems = []
+    for bp in _plugin_blueprints(app, plugin_id):
+        if not bp.template_folder:
+            continue
+        root = Path(bp.root_path) / bp.template_folder
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            relative = path.relative_to(root).as_posix()
+            if not relative.startswith(plugin_id + "/"):
+                problems.append(
+                    f"template {relative!r} must be under {plugin_id}/ "
+                    f"(templates/{plugin_id}/…) so it cannot shadow another's"
+                )
+    return problems
+
+
+# ----- migrations and tables -----------------------------------------------------------
+def _plugin_tables_in_models(module) -> dict[str, set[str]]:
+    """Tables (with their columns) mapped by classes defined in the plugin's package."""
+    from core.extensions import db
+
+    package = getattr(module, "__name__", type(module).__module__).split(".")[0]
+    tables = {}
+    for mapper in db.Model.registry.mappers:
+        cls = mapper.class_
+        if cls.__module__.split(".")[0] == package and mapper.local_table is not None:
+            table = mapper.local_table
+            tables[table.name] = {c.name for c in table.columns}
+    return tables
+
+
+@contextmanager
+def _scratch_app(app: Flask, database_url: str | None):
+    """A second app with the same plugins on an empty database."""
+    from core import create_app
+
+    host: PluginHost = app.extensions["gongzhi.plugins"]
+    modules = {p.id: p.module for p in host.active()}
+    with tempfile.TemporaryDirectory(prefix="gongzhi-contract-") as tmp:
+        overrides = {
+            "TESTING": True,
+            "SECRET_KEY": app.config["SECRET_KEY"],
+            "SQLALCHEMY_DATABASE_URI": database_url or f"sqlite:///{tmp}/scratch.db",
+            "PLUGINS_STRICT": True,
+            "SERVER_NAME": app.config.get("SERVER_NAME"),
+        }
+        scratch = create_app(overrides, plugins=[], extra_plugins=modules)
+        try:
+            yield scratch
+        finally:
+            with scratch.app_context():
+                from core.extensions import db
+
+                db.engine.dispose()
+
+
+def _migration_problems(app: Flask, plugin_id: str, module, database_url: str | None) -> list:
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import inspect
+
+    from core.extensions import db
+
+    models = _plugin_tables_in_models(module)
+    problems = [
+        f"table {name!r} must be named {plugin_id}_… (the prefix says who owns it)"
+        for name in sorted(models)
+        if not name.startswith(plugin_id + "_")
+    ]
+    versions = Path(getattr(module, "__file__", "") or ".").parent / "migrations" / "versions"
+    if not versions.is_dir() or not any(versions.glob("*.py")):
+        if models:
+            problems.append(
+                f"models map {sorted(models)} but there is no migrations/versions/ folder "
+                "beside the plugin module"
+            )
+        return problems
+
+    def tables() -> dict[str, set[str]]:
+        inspector = inspect(db.engine)
+        return {
+            t: {c["name"] for c in inspector.get_columns(t)} for t in inspector.get_table_names()
+        }
+
+    with _scratch_app(app, database_url) as scratch, scratch.app_context():
+        step = "upgrade"
+        try:
+            upgrade(revision=f"{plugin_id}@head")
+            after_up = tables()
+            step = "downgrade"
+            downgrade(revision=f"{plugin_id}@base")
+            after_down = tables()
+            step = "second upgrade (after the downgrade)"
+            upgrade(revision=f"{plugin_id}@head")
+        except BaseException as exc:  # alembic exits via SystemExit / CommandError
+            return problems + [
+                f"migrations: {step} of branch {plugin_id!r} failed: {exc!r} (the branch needs "
+                f"branch_labels = ({plugin_id!r},) and depends_on = ('0001_core',))"
+            ]
+    created = set(after_up) - set(after_down) - {"alembic_version"}
+    problems += [
+        f"migration creates table {name!r}: it must be named {plugin_id}_…"
+        for name in sorted(created)
+        if not name.startswith(plugin_id + "_")
+    ]
+    left = sorted(t for t in after_down if t.startswith(plugin_id + "_"))
+    if left:
+        problems.append(f"downgrade to {plugin_id}@base leaves tables behind: {left}")
+    for name, columns in sorted(models.items()):
+        if name not in after_up:
+            problems.append(f"model table {name!r} is not created by the migrations")
+        elif missing := sorted(columns - after_up[name]):
+            problems.append(f"table {name!r}: the migrations lack columns {missing}")
+    return problems
+
+
+# ----- disabled means 404 and no hooks ---------------------------------------------------
+def _dummy_value(converter) -> Any:
+    name = type(converter).__name__
+    if name in ("IntegerConverter", "FloatConverter"):
+        return 1
+    if name == "UUIDConverter":
+        return "00000000-0000-0000-0000-000000000000"
+    return "x"
+
+
+def _plugin_urls(app: Flask, plugin_id: str, slug: str) -> list[tuple[str, str]]:
+    """One URL per route of the plugin's blueprints, with placeholder values."""
+    from flask import url_for
+
+    names = {bp.name for bp in _plugin_blueprints(app, plugin_id)}
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.split(".")[0] not in names:
+            continue
+        values = {
+            arg: slug if arg == "tenant" else _dummy_value(rule._converters[arg])
+            for arg in rule.arguments
+        }
+        with app.test_request_context():
+            url = url_for(rule.endpoint, **values)
+        urls.append(("GET" if "GET" in (rule.methods or ()) else "POST", url))
+    return urls
+
+
+@contextmanager
+def _spying(host: PluginHost, plugin_id: str, calls: list[str]):
+    """Record every call of the plugin's hook implementations (declarations excepted)."""
+    wrapped = []
+    for name in host.pm.hook.__dict__:
+        for impl in host.implementations(frozenset({plugin_id}), name):
+            if name in DECLARATION_HOOKS:
+                continue
+            original = impl.function
+
+            def spy(*args, _original=original, _name=name, **kwargs):
+                calls.append(_name)
+                return _original(*args, **kwargs)
+
+            impl.function = spy
+            wrapped.append((impl, original))
+    try:
+        yield
+    finally:
+        for impl, original in wrapped:
+            impl.function = original
+
+
+def _disabled_problems(app: Flask, plugin_id: str) -> list[str]:
+    from core.events import emit
+    from core.extensions import db
+    from core.models import User
+    from core.plugin_api import commit
+    from tenants.context import tenant_scope
+    from tenants.models import Membership
+    from tenants.provisioning import create_community
+
+    host: PluginHost = app.extensions["gongzhi.plugins"]
+    token = secrets.token_hex(4)
+    slug, email, password = f"contract-{token}", f"contract-{token}@contract.example", token * 3
+    with app.app_context():
+        others = [p for p in host.always_on() if p != plugin_id]
+        if plugin_id in host.always_on():
+            return []  # always on: there is no disabled state to check
+        tenant = create_community(
+            slug=slug, name_zh="契约检查社区", name_en="Contract check", plugins=others
+        )
+        user = User(email=email, name="Contract check")
+        user.set_password(password)
+        db.session.add(user)
+        db.session.commit()
+        with tenant_scope(tenant.id):
+            db.session.add(Membership(user_id=user.id, role="admin"))
+            db.session.commit()
+        tenant_id = tenant.id
+        db.session.remove()
+
+    problems = []
+    calls: list[str] = []
+    anonymous, admin = app.test_client(), app.test_client()
+    signed_in = admin.post("/login", data={"email": email, "password": password})
+    if signed_in.status_code != 302:
+        return [f"contract check could not sign in its test admin ({signed_in.status_code})"]
+    with _spying(host, plugin_id, calls):
+        for method, url in _plugin_urls(app, plugin_id, slug):
+            for who, client in (("a visitor", anonymous), ("an admin", admin)):
+                status = client.open(url, method=method).status_code
+                if status != 404:
+                    problems.append(
+                        f"disabled: {method} {url} answers {status} to {who}, expected 404"
+                    )
+        base = f"/c/{slug}"
+        for path in ("/", "/search?q=contract", "/members", "/settings", "/export.zip"):
+            admin.get(base + path)
+        anonymous.get(base + "/")
+        with app.test_request_context(), tenant_scope(tenant_id):
+            emit("contract_check", plugin=plugin_id)
+            commit()
+    if calls:
+        problems.append(
+            f"disabled: hooks called for a community that has not switched it on: "
+            f"{sorted(set(calls))}"
+        )
+    return problems
