@@ -48,6 +48,7 @@ def services_required() -> bool:
 def pytest_configure(config) -> None:
     for marker in ("postgres", "redis", "browser"):
         config.addinivalue_line("markers", f"{marker}: see gongzhi.testing")
+    config.addinivalue_line("markers", "slow: takes tens of seconds (deselect with -m 'not slow')")
 
 
 def pytest_runtest_setup(item) -> None:
@@ -91,6 +92,8 @@ def gongzhi_config(gongzhi_db_url) -> dict:
         "SQLALCHEMY_DATABASE_URI": gongzhi_db_url,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "CACHE_TYPE": "NullCache",  # ids restart between tests: a shared cache would go stale
         "PLUGINS_STRICT": True,
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
@@ -273,7 +276,7 @@ def member_client(login, member):
 def enable_plugin(app) -> Callable:
     """``enable_plugin(community, "notices", per_page=10)``: switch on, set settings,
     run ``on_enable`` after commit, exactly as the settings page does."""
-    from core.community_plugins import run_lifecycle
+    from core.community_plugins import forget_enabled_cache, run_lifecycle
     from core.extensions import db
     from tenants.context import tenant_scope
     from tenants.models import PluginActivation
@@ -289,6 +292,7 @@ def enable_plugin(app) -> Callable:
             row.enabled = True
             row.settings = {**(row.settings or {}), **settings}
             db.session.commit()
+            forget_enabled_cache(tenant)
             run_lifecycle(plugin_id, "on_enable", db.session.merge(tenant))
 
     return enable
