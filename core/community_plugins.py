@@ -14,6 +14,7 @@ from typing import Any
 from flask import current_app, g
 from markupsafe import Markup
 
+from core.extensions import cache as shared_cache
 from core.extensions import db
 from core.plugin_host import PluginHost, call_impl
 from core.settings_store import decode_settings
@@ -32,21 +33,34 @@ def enabled_plugins(tenant: Tenant | None = None) -> frozenset[str]:
     tenant = tenant or g.get("tenant")
     if tenant is None:
         return frozenset()
-    cache = g.setdefault("_enabled_plugins", {})
-    if tenant.id not in cache:
+    per_request = g.setdefault("_enabled_plugins", {})
+    if tenant.id not in per_request:
+        switched_on = shared_cache.get(_cache_key(tenant.id))
+        if switched_on is None:
+            with tenant_scope(tenant.id):
+                switched_on = sorted(
+                    db.session.execute(
+                        db.select(PluginActivation.plugin_id).where(
+                            PluginActivation.enabled.is_(True)
+                        )
+                    ).scalars()
+                )
+            shared_cache.set(_cache_key(tenant.id), switched_on, timeout=300)
         h = host()
-        with tenant_scope(tenant.id):
-            rows = db.session.execute(
-                db.select(PluginActivation.plugin_id).where(PluginActivation.enabled.is_(True))
-            ).scalars()
-            switched_on = set(rows)
-        active = set(h.active_ids)
-        cache[tenant.id] = frozenset((switched_on | h.always_on()) & active)
-    return cache[tenant.id]
+        per_request[tenant.id] = frozenset((set(switched_on) | h.always_on()) & set(h.active_ids))
+    return per_request[tenant.id]
 
 
-def forget_enabled_cache() -> None:
+def _cache_key(tenant_id: int) -> str:
+    return f"enabled-plugins:{tenant_id}"
+
+
+def forget_enabled_cache(tenant: Tenant | None = None) -> None:
+    """After switching a plugin: drop the request's and the shared (Redis) copy."""
     g.pop("_enabled_plugins", None)
+    tenant = tenant or g.get("tenant")
+    if tenant is not None:
+        shared_cache.delete(_cache_key(tenant.id))
 
 
 def tenant_hooks(tenant: Tenant | None = None):

@@ -29,7 +29,9 @@ def from_environment() -> dict:
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
-        "CACHE_TYPE": "RedisCache" if redis_url else "SimpleCache",
+        # Shared cache only: a per-process cache could not be invalidated across workers.
+        "CACHE_TYPE": "RedisCache" if redis_url else "NullCache",
+        "CACHE_KEY_PREFIX": "gongzhi:",
         "CACHE_REDIS_URL": redis_url or None,
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", not debug),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -21,7 +21,7 @@ from core.models import DomainEvent, EventFailure
 from core.plugin_host import call_impl
 from core.timeutil import utcnow
 from tenants.context import all_tenants, tenant_scope
-from tenants.models import PluginActivation
+from tenants.models import Tenant
 
 log = logging.getLogger("gongzhi.events")
 _PENDING = "gongzhi_pending_events"
@@ -36,14 +36,11 @@ def emit(name: str, **payload) -> DomainEvent:
 
 
 def _enabled_for(tenant_id: int) -> frozenset[str]:
-    host = current_app.extensions["gongzhi.plugins"]
-    with tenant_scope(tenant_id):
-        ids = set(
-            db.session.execute(
-                db.select(PluginActivation.plugin_id).where(PluginActivation.enabled.is_(True))
-            ).scalars()
-        )
-    return frozenset((ids | host.always_on()) & set(host.active_ids))
+    from core.community_plugins import enabled_plugins
+
+    with all_tenants():
+        tenant = db.session.get(Tenant, tenant_id)
+    return enabled_plugins(tenant)
 
 
 def deliver(event_id: int, tenant_id: int, only_plugin: str | None = None) -> int:
