@@ -16,7 +16,7 @@ def test_admin_enables_a_module_and_switches_language(gongzhi_server, page, comm
     expect(menu).to_be_visible()
     expect(menu.get_by_role("link", name="公告栏")).to_have_count(0)
 
-    page.get_by_role("link", name="设置").click()
+    menu.get_by_role("link", name="设置", exact=True).click()
     row = page.locator("#module-notices")
     expect(row).to_contain_text("关")
     row.get_by_role("button", name="开启").click()  # htmx swaps the row in place
