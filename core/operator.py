@@ -13,6 +13,7 @@ from core.auth import create_invitation
 from core.community_plugins import host
 from core.extensions import db
 from core.forms import CommunityForm
+from core.pagination import paginate
 from tenants.context import all_tenants, tenant_scope
 from tenants.models import Membership, PluginActivation, Tenant
 from tenants.provisioning import create_community, slug_taken
@@ -37,26 +38,35 @@ def operator_required(view):
 @operator_required
 def console():
     q = request.args.get("q", "").strip()
-    select = db.select(Tenant).order_by(Tenant.created_at.desc(), Tenant.id.desc())
+    select = db.select(Tenant)
     if q:
         select = select.where(
             db.or_(Tenant.name_zh.contains(q), Tenant.name_en.contains(q), Tenant.slug.contains(q))
         )
-    communities = db.session.execute(select.limit(200)).scalars().all()
+    page = paginate(select, Tenant.id, per_page=50)
+    communities = page.items
+    ids = [c.id for c in communities]  # figures for this page only: cost stays flat
     counts = dict(
         db.session.execute(
-            db.select(Membership.tenant_id, db.func.count()).group_by(Membership.tenant_id)
+            db.select(Membership.tenant_id, db.func.count())
+            .where(Membership.tenant_id.in_(ids))
+            .group_by(Membership.tenant_id)
         ).all()
     )
     modules = {}
     for tenant_id, plugin_id in db.session.execute(
         db.select(PluginActivation.tenant_id, PluginActivation.plugin_id).where(
-            PluginActivation.enabled.is_(True)
+            PluginActivation.enabled.is_(True), PluginActivation.tenant_id.in_(ids)
         )
     ):
         modules.setdefault(tenant_id, []).append(plugin_id)
     return render_template(
-        "operator/console.html", communities=communities, counts=counts, modules=modules, q=q
+        "operator/console.html",
+        communities=communities,
+        counts=counts,
+        modules=modules,
+        q=q,
+        page=page,
     )
 
 

@@ -186,3 +186,37 @@ def test_language_switch_is_remembered(app, client, member):
     client.post("/lang", data={"locale": "zh_Hans", "next": "/"})
     assert "退出" in client.get("/?all=1").get_data(as_text=True)
     assert client.post("/lang", data={"locale": "fr"}).status_code == 400
+
+
+def test_forgot_password_with_a_bad_address_keeps_it(client):
+    response = client.post("/reset", data={"email": "not an address"})
+    assert response.status_code == 422
+    assert 'value="not an address"' in response.get_data(as_text=True)
+
+
+def test_accepting_an_invitation_with_bad_input_keeps_the_values(app, admin_client, client):
+    admin_client.post("/c/alpha/members", data={"email": "helper@example.org", "role": "member"})
+    link = _link(_outbox(app)[-1])
+    response = client.post(
+        link,
+        data={
+            "name": "小帮手",
+            "email": "helper@example.org",
+            "password": "short",
+            "confirm": "short",
+        },
+    )
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert 'value="小帮手"' in body and 'value="helper@example.org"' in body
+
+
+def test_operator_console_pages_through_many_communities(make_community, make_user, login):
+    for n in range(55):
+        make_community(f"c{n:02d}")
+    client = login(make_user("op2@gongzhi.example", operator=True))
+    first = client.get("/operator/").get_data(as_text=True)
+    assert "/c/c54/" in first and "/c/c04/" not in first
+    older = re.search(r'href="(/operator/\?before=\d+)"', first.replace("&amp;", "&")).group(1)
+    second = client.get(older).get_data(as_text=True)
+    assert "/c/c04/" in second and "/c/c54/" not in second
