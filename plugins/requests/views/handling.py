@@ -219,7 +219,7 @@ def reply(request_id: int):
     return refused or _done(req, _("Reply sent. The resident is asked to check it."))
 
 
-@bp.route("/<int:request_id>/unreachable", methods=["POST"])
+@bp.route("/<int:request_id>/close-without-check", methods=["POST"])
 @requires("requests.handle")
 def unreachable(request_id: int):
     req = request_or_404(request_id)

@@ -115,7 +115,7 @@ def test_another_communitys_ids_answer_404_and_leak_nothing(
         ),
         ("post", f"{BASE}/{rid}/referral", {"target": "service:1"}),
         ("post", f"{BASE}/{rid}/reply", {"reply": "x", "outcome": "y"}),
-        ("post", f"{BASE}/{rid}/unreachable", {"reason": "nobody home"}),
+        ("post", f"{BASE}/{rid}/close-without-check", {"reason": "nobody home"}),
         ("post", f"{BASE}/{rid}/accept", {}),
         ("post", f"{BASE}/{rid}/reject", {"reason": "x"}),
         ("get", f"{BASE}/{rid}/photos/1", None),

@@ -191,12 +191,12 @@ def test_staff_close_unreachable_needs_a_reason_and_shows_it(
 ):
     rid = report(member_client)
     staff_client.post(f"{BASE}/{rid}/classify", data={"kind": "yellow"})
-    r = staff_client.post(f"{BASE}/{rid}/unreachable", data={"reason": ""})
+    r = staff_client.post(f"{BASE}/{rid}/close-without-check", data={"reason": ""})
     assert r.status_code == 422
     assert "必须写明原因" in r.get_data(as_text=True)
     assert load(app, requests_on, rid).status != "closed"
 
-    r = staff_client.post(f"{BASE}/{rid}/unreachable", data={"reason": "三次电话未接通"})
+    r = staff_client.post(f"{BASE}/{rid}/close-without-check", data={"reason": "三次电话未接通"})
     assert r.status_code == 302
     req = load(app, requests_on, rid)
     assert (req.status, req.closed_how) == ("closed", "unreachable")
