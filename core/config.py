@@ -32,6 +32,7 @@ def from_environment() -> dict:
         # Shared cache only: a per-process cache could not be invalidated across workers.
         "CACHE_TYPE": "RedisCache" if redis_url else "NullCache",
         "CACHE_KEY_PREFIX": "gongzhi:",
+        "CACHE_NO_NULL_WARNING": True,
         "CACHE_REDIS_URL": redis_url or None,
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", not debug),
         "SESSION_COOKIE_HTTPONLY": True,
