@@ -7,7 +7,7 @@ from flask import render_template_string
 
 from core.extensions import db
 from core.models import AuditEntry
-from core.plugin_api import NavItem, PluginMeta, Widget, hookimpl
+from core.plugin_api import NavItem, PluginMeta, SettingField, Widget, hookimpl
 from plugins.notices.models import Notice
 from tenants.context import tenant_scope
 
@@ -50,7 +50,14 @@ def _probe_plugin(plugin_id="probe", widget_raises=False, nav_raises=False):
     def on_disable(tenant):
         calls.append(f"on_disable:{tenant.slug}")
 
-    for fn in (nav_items, dashboard_widgets, on_enable, on_disable):
+    @hookimpl
+    def settings_schema():
+        return [
+            SettingField("greeting", "str", "你好", {"zh_Hans": "问候语", "en": "Greeting"}),
+            SettingField("api_key", "secret", "", {"zh_Hans": "接口密钥", "en": "API key"}),
+        ]
+
+    for fn in (nav_items, dashboard_widgets, on_enable, on_disable, settings_schema):
         setattr(module, fn.__name__, fn)
     return module
 
@@ -207,3 +214,26 @@ def test_unknown_plugin_toggle_is_404(admin_client):
         admin_client.post("/c/alpha/settings/modules/nope", data={"enabled": "1"}).status_code
         == 404
     )
+
+
+def test_secret_settings_are_encrypted_and_never_shown_again(
+    app, community, admin_client, enable_plugin
+):
+    from core.community_plugins import plugin_settings
+    from tenants.models import PluginActivation, Tenant
+
+    enable_plugin(community, "probe")
+    url = "/c/alpha/settings/modules/probe/settings"
+    admin_client.post(url, data={"greeting": "早上好", "api_key": "sk_live_SECRET42"})
+    page = admin_client.get(url).get_data(as_text=True)
+    assert 'value="早上好"' in page and "sk_live_SECRET42" not in page
+    with app.test_request_context(), tenant_scope(community.id):
+        stored = db.session.execute(db.select(PluginActivation.settings)).scalar_one()
+        assert "SECRET42" not in str(stored) and stored["api_key"].startswith("enc:")
+        assert plugin_settings("probe", db.session.get(Tenant, community.id))["api_key"] == (
+            "sk_live_SECRET42"
+        )
+    admin_client.post(url, data={"greeting": "晚上好", "api_key": ""})  # blank keeps it
+    with app.test_request_context(), tenant_scope(community.id):
+        values = plugin_settings("probe", db.session.get(Tenant, community.id))
+    assert values == {"greeting": "晚上好", "api_key": "sk_live_SECRET42"}
