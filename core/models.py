@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from core.extensions import db
-from core.timeutil import utcnow
+from core.timeutil import UTCDateTime, utcnow
 from tenants.models import TenantScoped
 
 
@@ -25,7 +25,7 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     is_operator: Mapped[bool] = mapped_column(default=False)
     locale: Mapped[str | None] = mapped_column(sa.String(16))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -43,7 +43,7 @@ class AuditEntry(TenantScoped, db.Model):
     __tablename__ = "core_audit_log"
     __tenant_table_args__ = (sa.Index("ix_core_audit_log_tenant_at", "tenant_id", "at"),)
 
-    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     action: Mapped[str] = mapped_column(sa.String(64))
     target: Mapped[str] = mapped_column(sa.String(200), default="")
@@ -59,8 +59,8 @@ class DomainEvent(TenantScoped, db.Model):
 
     name: Mapped[str] = mapped_column(sa.String(64))
     payload: Mapped[dict] = mapped_column(sa.JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    delivered_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class EventFailure(TenantScoped, db.Model):
@@ -80,6 +80,6 @@ class EventFailure(TenantScoped, db.Model):
     plugin_id: Mapped[str] = mapped_column(sa.String(64))
     error: Mapped[str] = mapped_column(sa.Text)
     attempts: Mapped[int] = mapped_column(default=1)
-    resolved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     event = relationship(DomainEvent, lazy="joined")

@@ -13,11 +13,12 @@ from flask import g, render_template
 from flask_babel import gettext, lazy_gettext, ngettext
 
 from core.audit import record as audit
-from core.community_plugins import plugin_settings
+from core.community_plugins import Unavailable, call_isolated, plugin_settings
 from core.events import emit, flush_deliveries
 from core.extensions import db
 from core.hookspecs import PROJECT
 from core.i18n import current_locale, localized
+from core.members import MemberInfo, community_members, find_member
 from core.pagination import paginate
 from core.permissions import has_permission, membership, public, requires
 from core.plugin_host import PLUGIN_API_VERSION
@@ -31,11 +32,21 @@ from core.plugin_types import (
     SettingField,
     Widget,
 )
-from core.timeutil import to_local, utcnow
+from core.timeutil import UTCDateTime, to_local, utcnow
 from tenants.context import all_tenants, current_tenant_id, tenant_scope
 from tenants.models import Tenant, TenantScoped, tenant_foreign_key
 
 hookimpl = pluggy.HookimplMarker(PROJECT)
+# For hooks a plugin declares for others to answer (expose them as ``hookspecs``).
+hookspec = pluggy.HookspecMarker(PROJECT)
+
+
+def ask_plugins(hook_name: str, **kwargs) -> list[tuple[str, object]]:
+    """Ask the current community's enabled plugins a question (any hook, also one a
+    plugin declared): ``[(plugin_id, answer), ...]`` sorted by plugin id, ``None``
+    answers left out. Each answer runs in a savepoint; one that raises is logged and
+    answers "module unavailable" (``Unavailable``) instead of failing the caller."""
+    return call_isolated(hook_name, **kwargs)
 
 
 def current_tenant() -> Tenant:
@@ -57,6 +68,7 @@ def render(template: str, **context) -> str:
 __all__ = [
     "PLUGIN_API_VERSION",
     "ExportTable",
+    "MemberInfo",
     "NavItem",
     "Permission",
     "PluginMeta",
@@ -65,18 +77,24 @@ __all__ = [
     "SettingField",
     "Tenant",
     "TenantScoped",
+    "Unavailable",
+    "UTCDateTime",
     "Widget",
     "all_tenants",
+    "ask_plugins",
     "audit",
     "commit",
+    "community_members",
     "current_locale",
     "current_tenant",
     "current_tenant_id",
     "db",
     "emit",
+    "find_member",
     "gettext",
     "has_permission",
     "hookimpl",
+    "hookspec",
     "lazy_gettext",
     "localized",
     "membership",

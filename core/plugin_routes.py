@@ -2,14 +2,42 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, current_app, g, request
+from pathlib import Path
+
+from flask import Blueprint, Flask, abort, current_app, g, request, send_from_directory
 
 from core.community_plugins import enabled_plugins
 from core.permissions import require_login_and
 from core.plugin_host import PluginHost, call_impl
 
 
+def plugin_static_dir(record) -> Path | None:
+    module_file = getattr(record.module, "__file__", None)
+    folder = Path(module_file).parent / "static" if module_file else None
+    return folder if folder is not None and folder.is_dir() else None
+
+
 def mount_plugins(app: Flask, host: PluginHost) -> None:
+    """Mount blueprints, and serve each plugin's ``static/`` at ``/static/plugins/<id>/``.
+
+    A plugin's ``static/<id>.css``, if present, is linked on every page of communities
+    that have it on: plugins style themselves without inline styles (the CSP forbids them).
+    """
+    stylesheets = {}
+    for record in host.active():
+        folder = plugin_static_dir(record)
+        if folder is not None and (folder / f"{record.id}.css").is_file():
+            stylesheets[record.id] = f"{record.id}.css"
+    app.extensions["gongzhi.plugin_stylesheets"] = stylesheets
+
+    @app.route("/static/plugins/<plugin_id>/<path:filename>", endpoint="plugin_static")
+    def plugin_static(plugin_id: str, filename: str):
+        record = host.get(plugin_id)
+        folder = plugin_static_dir(record) if record is not None and record.active else None
+        if folder is None:
+            abort(404)
+        return send_from_directory(folder, filename, max_age=3600)
+
     for record in host.active():
         for impl in host.implementations(frozenset({record.id}), "register_blueprints"):
             try:

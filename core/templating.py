@@ -9,7 +9,7 @@ from flask_babel import format_date, format_datetime
 from flask_login import current_user
 from markupsafe import Markup
 
-from core.community_plugins import call_isolated, host
+from core.community_plugins import call_isolated, enabled_plugins, host
 from core.i18n import LANGUAGES, current_locale, localized
 from core.permissions import has_permission, membership
 from core.timeutil import as_aware
@@ -66,6 +66,22 @@ def nav_entries() -> list[dict]:
     return sorted(entries, key=lambda e: (e["order"], e["plugin"]))
 
 
+def plugin_stylesheets() -> list[str]:
+    """URLs of the stylesheets of the plugins the current community has on."""
+    from flask import current_app
+
+    tenant = g.get("tenant")
+    if tenant is None:
+        return []
+    sheets = current_app.extensions.get("gongzhi.plugin_stylesheets", {})
+    enabled = enabled_plugins(tenant)
+    return [
+        url_for("plugin_static", plugin_id=pid, filename=name)
+        for pid, name in sorted(sheets.items())
+        if pid in enabled
+    ]
+
+
 def slot(name: str, **context) -> Markup:
     tenant = g.get("tenant")
     if tenant is None:
@@ -87,6 +103,7 @@ def install(app: Flask) -> None:
     )
     app.jinja_env.globals.update(
         nav_entries=nav_entries,
+        plugin_stylesheets=plugin_stylesheets,
         slot=slot,
         has_permission=has_permission,
         membership=membership,

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from core.extensions import db
-from core.timeutil import utcnow
+from core.timeutil import UTCDateTime, utcnow
 
 CORE_ROLES = ("admin", "staff", "member")
 COMMUNITY_KINDS = ("urban", "rural")
@@ -28,7 +28,7 @@ class Tenant(db.Model):
     timezone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Shanghai")
     default_locale: Mapped[str] = mapped_column(sa.String(16), default="zh_Hans")
     open_registration: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     __table_args__ = (
         sa.CheckConstraint("kind in ('urban', 'rural')", name="kind"),
@@ -92,7 +92,7 @@ class Membership(TenantScoped, db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(sa.String(16), default="member")
     extra_roles: Mapped[list] = mapped_column(sa.JSON, default=list)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     user = relationship("User", lazy="joined")
 
@@ -110,9 +110,7 @@ class PluginActivation(TenantScoped, db.Model):
     plugin_id: Mapped[str] = mapped_column(sa.String(64))
     enabled: Mapped[bool] = mapped_column(default=True)
     settings: Mapped[dict] = mapped_column(sa.JSON, default=dict)
-    updated_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class Invitation(TenantScoped, db.Model):
@@ -124,6 +122,6 @@ class Invitation(TenantScoped, db.Model):
     role: Mapped[str] = mapped_column(sa.String(16), default="member")
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
-    accepted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -10,6 +10,7 @@ PostgreSQL the same scope is also set per transaction for the row-level security
 from __future__ import annotations
 
 from sqlalchemy import event, text
+from sqlalchemy.exc import PendingRollbackError
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from tenants.context import (
@@ -101,10 +102,12 @@ def install(db) -> None:
         # A scope change inside an open PG transaction must reach the RLS variables too.
         try:
             session = db.session()
-        except RuntimeError:  # no app context
+            if session.get_bind().dialect.name != "postgresql" or not session.in_transaction():
+                return
+            apply_scope_to_connection(session.connection(), scope if scope is not None else "unset")
+        except RuntimeError:  # no app context: nothing is open
             return
-        if session.in_transaction():
-            conn = session.connection()
-            apply_scope_to_connection(conn, scope if scope is not None else "unset")
+        except PendingRollbackError:  # the transaction failed; its rollback resets all
+            return
 
     _scope_listeners.append(_rescope_open_transaction)

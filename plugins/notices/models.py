@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.plugin_api import TenantScoped, db, utcnow
+from core.plugin_api import TenantScoped, UTCDateTime, db, utcnow
 
 
 class Notice(TenantScoped, db.Model):
@@ -19,9 +19,7 @@ class Notice(TenantScoped, db.Model):
     public: Mapped[bool] = mapped_column(default=True)
     pinned: Mapped[bool] = mapped_column(default=False)
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     author = relationship("User", lazy="joined")

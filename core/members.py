@@ -1,0 +1,43 @@
+"""Read-only facts about a community's people, for plugins (via ``plugin_api``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from core.extensions import db
+from core.models import User
+from tenants.models import Membership
+
+
+@dataclass(frozen=True)
+class MemberInfo:
+    user_id: int
+    name: str
+    email: str
+    roles: frozenset[str]
+
+
+def _info(membership: Membership) -> MemberInfo:
+    user = membership.user
+    return MemberInfo(user.id, user.name, user.email, frozenset(membership.roles))
+
+
+def community_members(roles: Iterable[str] | None = None) -> list[MemberInfo]:
+    """Members of the community in scope, by name; only those holding one of ``roles``."""
+    wanted = set(roles) if roles is not None else None
+    rows = db.session.execute(
+        db.select(Membership).join(User, User.id == Membership.user_id).order_by(User.name)
+    ).scalars()
+    members = [_info(m) for m in rows]
+    return [m for m in members if wanted is None or m.roles & wanted]
+
+
+def find_member(email: str) -> MemberInfo | None:
+    """The member of the community in scope with this e-mail (any case), or None."""
+    row = db.session.execute(
+        db.select(Membership)
+        .join(User, User.id == Membership.user_id)
+        .where(db.func.lower(User.email) == email.strip().lower())
+    ).scalar_one_or_none()
+    return _info(row) if row else None
