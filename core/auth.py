@@ -94,18 +94,26 @@ def logout():
 def signup():
     form = SignupForm()
     if form.validate_on_submit():
-        if find_user(form.email.data) is not None:
-            form.email.errors.append(_("An account with this e-mail exists. Sign in instead."))
-        else:
-            user = User(name=form.name.data.strip(), email=form.email.data.strip().lower())
-            user.set_password(form.password.data)
-            db.session.add(user)
+        user = _new_account(form)
+        if user is not None:
             db.session.commit()
             login_user(user)
             flash(_("Welcome, %(name)s!", name=user.name), "success")
             return redirect(_safe_next(request.args.get("next")))
     status = 422 if request.method == "POST" else 200
     return render_template("auth/signup.html", form=form), status
+
+
+def _new_account(form: SignupForm) -> User | None:
+    """A new (flushed) account from a valid sign-up form, or None if the e-mail is taken."""
+    if find_user(form.email.data) is not None:
+        form.email.errors.append(_("An account with this e-mail exists. Sign in instead."))
+        return None
+    user = User(name=form.name.data.strip(), email=form.email.data.strip().lower())
+    user.set_password(form.password.data)
+    db.session.add(user)
+    db.session.flush()
+    return user
 
 
 def _reset_serializer() -> URLSafeTimedSerializer:
@@ -187,13 +195,8 @@ def accept_invitation(token: str):
             return redirect(url_for("community.dashboard", tenant=tenant.slug))
         return render_template("auth/invite.html", invitation=invitation, tenant=tenant, form=None)
     if form.validate_on_submit():
-        if find_user(form.email.data) is not None:
-            form.email.errors.append(_("An account with this e-mail exists. Sign in first."))
-        else:
-            user = User(name=form.name.data.strip(), email=form.email.data.strip().lower())
-            user.set_password(form.password.data)
-            db.session.add(user)
-            db.session.flush()
+        user = _new_account(form)
+        if user is not None:
             _join(invitation, tenant, user)
             login_user(user)
             return redirect(url_for("community.dashboard", tenant=tenant.slug))
