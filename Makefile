@@ -28,9 +28,10 @@ run: install
 	@echo ""
 	GONGZHI_DEBUG=1 $(BIN)/flask run --host $(HOST) --port $(PORT)
 
-## make test: install and run the whole suite (lint, unit and integration on SQLite, browser)
+## make test: install and run the whole suite (lint, unit and integration on SQLite, browser);
+## PostgreSQL-only tests run in `make test-postgres` (CI runs both)
 test: install-test lint
-	$(BIN)/python -m pytest -q -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -m "not browser and not postgres" $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory test-browser
 
 test-postgres: install-test

@@ -87,6 +87,8 @@ class Unavailable:
 def call_isolated(hook_name: str, tenant: Tenant | None = None, **kwargs) -> list[tuple[str, Any]]:
     """Call a display hook one enabled plugin at a time; failures become ``Unavailable``."""
     h = host()
+    tenant = tenant or g.get("tenant")
+    kwargs = {**kwargs, "tenant": tenant}  # every per-community hook may ask for it
     out: list[tuple[str, Any]] = []
     for impl in h.implementations(enabled_plugins(tenant), hook_name):
         plugin_id = impl.plugin_name

@@ -51,11 +51,6 @@ def gongzhi_extra_plugins(make_probe, make_blueprint, calls):
     }
 
 
-@pytest.mark.xfail(
-    reason="core/community_plugins.call_isolated takes `tenant` as its own parameter and "
-    "does not pass it on to the hook: display hooks receive tenant=None",
-    strict=False,
-)
 def test_display_hooks_receive_the_community(app, community, admin_client, enable_plugin, calls):
     enable_plugin(community, "probe")
     admin_client.get("/c/alpha/")
