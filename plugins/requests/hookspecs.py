@@ -7,10 +7,7 @@ plain dicts so an answering plugin need not import anything from this one.
 
 from __future__ import annotations
 
-import pluggy
-
-# The core's project name; plugin_api does not export a hookspec marker (yet).
-hookspec = pluggy.HookspecMarker("gongzhi")
+from core.plugin_api import hookspec
 
 
 @hookspec

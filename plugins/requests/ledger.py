@@ -8,7 +8,7 @@ paginated on the indexes declared in ``models.py``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -83,11 +83,10 @@ class Filters:
         if self.overdue:
             select = select.where(overdue_clause(now or clock.now()))
         if self.date_from:
-            start = datetime.combine(self.date_from, time(0), zone).astimezone(UTC)
+            start = datetime.combine(self.date_from, time(0), zone)
             select = select.where(Request.created_at >= start)
         if self.date_to:
             end = datetime.combine(self.date_to + timedelta(days=1), time(0), zone)
-            end = end.astimezone(UTC)  # stored times are UTC (SQLite keeps them as given)
             select = select.where(Request.created_at < end)
         return select
 

@@ -13,7 +13,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.plugin_api import TenantScoped, db, tenant_foreign_key, utcnow
+from core.plugin_api import TenantScoped, UTCDateTime, db, tenant_foreign_key, utcnow
 
 KINDS = ("red", "orange", "yellow")
 STATUSES = ("received", "in_progress", "replied", "closed")
@@ -107,17 +107,17 @@ class Request(TenantScoped, db.Model):
     office: Mapped[str] = mapped_column(sa.String(120), default="")  # 承办科室
     handler: Mapped[str] = mapped_column(sa.String(80), default="")  # 承办人
     assignee_key: Mapped[str] = mapped_column(sa.String(80), default="")  # "committees:3"
-    deadline: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     reply: Mapped[str] = mapped_column(sa.Text, default="")
     outcome: Mapped[str] = mapped_column(sa.String(300), default="")  # public, no personal data
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     received_month: Mapped[str] = mapped_column(sa.String(7))  # "2026-11", community time
-    first_response_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     first_response_seconds: Mapped[int | None] = mapped_column()
     first_response_met: Mapped[bool | None] = mapped_column()
-    replied_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     close_seconds: Mapped[int | None] = mapped_column()
     closed_how: Mapped[str | None] = mapped_column(sa.String(12))
     close_reason: Mapped[str] = mapped_column(sa.String(300), default="")
@@ -158,7 +158,7 @@ class Step(TenantScoped, db.Model):
     )
 
     request_id: Mapped[int] = mapped_column()
-    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     action: Mapped[str] = mapped_column(sa.String(16))
     kind: Mapped[str | None] = mapped_column(sa.String(8))  # set by "classified" steps
@@ -180,4 +180,4 @@ class Photo(TenantScoped, db.Model):
     stored_name: Mapped[str] = mapped_column(sa.String(64))
     content_type: Mapped[str] = mapped_column(sa.String(32))
     size: Mapped[int] = mapped_column()
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

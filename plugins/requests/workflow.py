@@ -11,7 +11,7 @@ caller (a view, the demo data). Rules that must hold whatever the screen:
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_babel import gettext as _
 
@@ -62,13 +62,8 @@ def _responded(req: Request, targets: Targets) -> None:
         return
     now = clock.now()
     req.first_response_at = now
-    req.first_response_seconds = int((now - _aware(req.created_at)).total_seconds())
+    req.first_response_seconds = int((now - req.created_at).total_seconds())
     req.first_response_met = first_response_met(req.created_at, now, targets)
-
-
-def _aware(value: datetime) -> datetime:
-    # SQLite hands back naive datetimes for timezone-aware columns; they are UTC.
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _require_not_closed(req: Request) -> None:
@@ -115,7 +110,7 @@ def refer(
     """大事: a named unit, office and handler, and a deadline (限时办结)."""
     _require_kind(req, "red")
     req.owner, req.office, req.handler = department, office, handler
-    req.deadline = deadline.astimezone(UTC)  # stored in UTC whatever zone it came in
+    req.deadline = deadline
     req.status = "in_progress"
     _responded(req, targets)
     due = to_local(deadline, targets.timezone).strftime("%Y-%m-%d")
@@ -134,7 +129,7 @@ def assign(
     """小事: to a committee (or staff) for consultation."""
     _require_kind(req, "orange")
     req.owner, req.assignee_key = label, key
-    req.deadline = deadline.astimezone(UTC) if deadline else None
+    req.deadline = deadline
     req.status = "in_progress"
     _responded(req, targets)
     _step(req, "assigned", actor_id, label)
@@ -207,7 +202,7 @@ def close_unreachable(req: Request, targets: Targets, actor_id: int, reason: str
 def _close(req: Request, actor_id: int, how: str, action: str, note: str) -> None:
     now = clock.now()
     req.status, req.closed_how, req.closed_at = "closed", how, now
-    req.close_seconds = int((now - _aware(req.created_at)).total_seconds())
+    req.close_seconds = int((now - req.created_at).total_seconds())
     _step(req, action, actor_id, note)
     category = db.session.get(Category, req.category_id) if req.category_id else None
     emit(
@@ -227,4 +222,4 @@ def is_overdue(req: Request, now: datetime | None = None) -> bool:
     """Past its deadline and still unanswered (挂单 items that stand out on the ledger)."""
     if req.deadline is None or req.status not in OPEN_STATUSES:
         return False
-    return _aware(req.deadline) < (now or clock.now())
+    return req.deadline < (now or clock.now())

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, g
 from flask_login import current_user
@@ -35,15 +36,8 @@ def today_local() -> date:
 
 
 def end_of_day(day: date) -> datetime:
-    """A deadline date means the end of that day in the community's time zone.
-
-    Returned in UTC: SQLite stores the wall-clock time as given, so every stored time
-    must already be UTC for comparisons to hold.
-    """
-    from zoneinfo import ZoneInfo
-
-    local = datetime.combine(day, time(23, 59, 59), ZoneInfo(g.tenant.timezone))
-    return local.astimezone(UTC)
+    """A deadline date means the end of that day in the community's time zone."""
+    return datetime.combine(day, time(23, 59, 59), ZoneInfo(g.tenant.timezone))
 
 
 def request_or_404(request_id: int) -> Request:

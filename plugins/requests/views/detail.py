@@ -8,8 +8,15 @@ from flask import g, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from core.plugin_api import db, localized, to_local
-from plugins.requests import bridge, catalogue, workflow
+from core.plugin_api import (
+    Unavailable,
+    ask_plugins,
+    community_members,
+    db,
+    localized,
+    to_local,
+)
+from plugins.requests import catalogue, workflow
 from plugins.requests.forms import (
     AssignForm,
     CheckForm,
@@ -25,17 +32,25 @@ from plugins.requests.models import Photo, Request, Step
 from plugins.requests.views import can_handle, settings, today_local
 
 
+def _answers(hook_name: str, req: Request):
+    """(plugin_id, answers) of the plugins that answered; one that failed is skipped."""
+    for plugin_id, answers in ask_plugins(hook_name, request=req):
+        if not isinstance(answers, Unavailable):
+            yield plugin_id, answers or []
+
+
 def assignee_choices(req: Request) -> list[tuple[str, str]]:
     """Committees (or whoever answers ``request_assignees``), else the community's staff."""
     offered = []
-    for plugin_id, answers in bridge.ask("request_assignees", tenant=None, request=req):
+    for plugin_id, answers in _answers("request_assignees", req):
         for a in answers:
             if str(a.get("key", "")).startswith(plugin_id + ":"):
                 offered.append((a.get("order", 100), plugin_id, a["key"], localized(a["label"])))
     if offered:
         return [(key, label) for _o, _p, key, label in sorted(offered)]
     return [
-        (f"staff:{uid}", _("Staff: %(name)s", name=name)) for uid, name in bridge.staff_members()
+        (f"staff:{m.user_id}", _("Staff: %(name)s", name=m.name))
+        for m in community_members(roles=("staff", "admin"))
     ]
 
 
@@ -43,7 +58,7 @@ def referral_choices(req: Request) -> list[tuple[str, str, str]]:
     """(key, label, contact): the service directory, then volunteer teams from the hook."""
     out = [(f"service:{s.id}", f"{s.field} · {s.name}", s.phone) for s in catalogue.services()]
     offered = []
-    for plugin_id, answers in bridge.ask("request_volunteer_referral", tenant=None, request=req):
+    for plugin_id, answers in _answers("request_volunteer_referral", req):
         for a in answers:
             if str(a.get("key", "")).startswith(plugin_id + ":"):
                 offered.append(

@@ -6,8 +6,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from core.plugin_api import commit, db, requires
-from plugins.requests import bridge, catalogue, workflow
+from core.plugin_api import commit, db, find_member, requires
+from plugins.requests import catalogue, workflow
 from plugins.requests.forms import (
     AssignForm,
     ClassifyForm,
@@ -40,7 +40,7 @@ def desk():
     )
     member = None
     if request.method == "POST" and form.requester_email.data:
-        member = bridge.find_member(form.requester_email.data)
+        member = find_member(form.requester_email.data)
     valid = form.validate_on_submit()
     if valid and form.requester_email.data and member is None:
         form.requester_email.errors = [_("No member of this community has this e-mail.")]
@@ -50,8 +50,8 @@ def desk():
             targets(),
             title=form.title.data.strip(),
             actor_id=current_user.id,
-            requester_id=member[0] if member else None,
-            requester_name=(form.requester_name.data or (member[1] if member else "")).strip(),
+            requester_id=member.user_id if member else None,
+            requester_name=(form.requester_name.data or (member.name if member else "")).strip(),
             channel=form.channel.data,
             **report_fields(form),
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC
 from zoneinfo import ZoneInfo
 
 from flask import g, render_template, request
@@ -111,7 +110,6 @@ def _export_rows(filters: ledger.Filters) -> list[list]:
     def when(value):
         if value is None:
             return ""
-        value = value if value.tzinfo else value.replace(tzinfo=UTC)
         return value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
     rows = []
