@@ -74,6 +74,9 @@ def create_app(
     configure_migrations(app, host)
     if app.config.get("TENANT_SUBDOMAINS") and app.config.get("SERVER_NAME"):
         app.wsgi_app = resolution.SubdomainToPath(app.wsgi_app, app.config["SERVER_NAME"])
+        # One sign-in for every community's subdomain.
+        if not app.config.get("SESSION_COOKIE_DOMAIN"):
+            app.config["SESSION_COOKIE_DOMAIN"] = app.config["SERVER_NAME"].split(":")[0]
     return app
 
 
