@@ -15,6 +15,7 @@ from flask_babel import gettext, lazy_gettext, ngettext
 from core.audit import record as audit
 from core.community_plugins import Unavailable, call_isolated, plugin_settings
 from core.events import emit, flush_deliveries
+from core.exports import csv_response, xlsx_response
 from core.extensions import db
 from core.hookspecs import PROJECT
 from core.i18n import current_locale, localized
@@ -88,6 +89,7 @@ __all__ = [
     "current_locale",
     "current_tenant",
     "current_tenant_id",
+    "csv_response",
     "db",
     "emit",
     "find_member",
@@ -108,4 +110,5 @@ __all__ = [
     "tenant_scope",
     "to_local",
     "utcnow",
+    "xlsx_response",
 ]

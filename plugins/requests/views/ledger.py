@@ -7,8 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import g, render_template, request
 from sqlalchemy.orm import joinedload
 
-from core.exports import csv_response, xlsx_response
-from core.plugin_api import db, paginate, requires, to_local
+from core.plugin_api import csv_response, db, paginate, requires, to_local, xlsx_response
 from plugins.requests import catalogue, clock, ledger, workflow
 from plugins.requests.labels import CLOSED_HOW_LABELS, KIND_SHORT, STATUS_LABELS
 from plugins.requests.models import Request
