@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from flask_babel import Babel
+from flask import current_app
+from flask_babel import Babel, Domain
 from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -31,9 +32,18 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+class _PerAppDomain(Domain):
+    """Flask-Babel caches catalogues on its one ``Babel`` object by locale only; each app
+    has its own plugin set (and so its own catalogues), so the cache lives on the app."""
+
+    def get_translations_cache(self, ctx):
+        return current_app.extensions.setdefault("gongzhi.translations", {})
+
+
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 babel = Babel()
+babel.domain_instance = _PerAppDomain(domain="messages")
 login_manager = LoginManager()
 csrf = CSRFProtect()
 htmx = Htmx()

@@ -114,21 +114,12 @@ def app(gongzhi_config, gongzhi_plugins, gongzhi_extra_plugins) -> Iterator:
         dict(gongzhi_config), plugins=gongzhi_plugins, extra_plugins=gongzhi_extra_plugins
     )
     with application.app_context():
-        _forget_translations()
         _prepare_schema(db, gongzhi_config["SQLALCHEMY_DATABASE_URI"])
     yield application
     with application.app_context():
         db.session.remove()
         _empty_all_tables(db)
         db.engine.dispose()
-
-
-def _forget_translations() -> None:
-    """Flask-Babel caches catalogues on the module-global ``Babel`` object, keyed by locale
-    only: without this, an app with another plugin set would use the previous app's."""
-    from core.extensions import babel
-
-    babel.domain_instance.cache.clear()
 
 
 def _prepare_schema(db, url: str) -> None:

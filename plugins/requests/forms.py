@@ -282,7 +282,7 @@ class ServiceForm(FlaskForm):
         validators=[DataRequired(_l("Name the field.")), Length(max=30)],
     )
     name = StringField(
-        _l("Name"), validators=[DataRequired(_l("Name the service.")), Length(max=80)]
+        _l("Service name"), validators=[DataRequired(_l("Name the service.")), Length(max=80)]
     )
     phone = StringField(
         _l("Phone"), validators=[Optional(), Length(max=40)], render_kw={"inputmode": "tel"}

@@ -48,3 +48,28 @@ def test_a_community_defaults_to_its_own_language(app, make_community, make_user
     english = make_community("english-town", default_locale="en")
     person = make_user("p@example.org", english)
     assert "Dashboard" in login(person).get("/c/english-town/").get_data(as_text=True)
+
+
+def test_catalogues_agree_on_shared_words():
+    """Core's catalogue is merged last, so it wins for the same English text: a built-in
+    plugin that means something else by a word must say so (pgettext, or other words)."""
+    from babel.messages.pofile import read_po
+
+    seen: dict[tuple, tuple[str, str]] = {}
+    conflicts = []
+    for root, _sources, translations in i18n_tools.catalogue_roots():
+        with i18n_tools.po_path(translations, "zh_Hans").open("rb") as fh:
+            catalog = read_po(fh, locale="zh_Hans")
+        for message in catalog:
+            if not message.id:
+                continue
+            key = (message.id if isinstance(message.id, str) else message.id[0], message.context)
+            if key in seen and seen[key][1] != message.string:
+                conflicts.append(f"{key[0]!r}: {seen[key]} vs {(root.name, message.string)}")
+            seen.setdefault(key, (root.name, message.string))
+    assert conflicts == [], "\n".join(conflicts)
+
+
+def test_core_catalogue_is_merged_last(app):
+    dirs = app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")
+    assert dirs[-1].endswith("core/translations") and len(dirs) > 1
