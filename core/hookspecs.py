@@ -1,6 +1,6 @@
 """The hooks a Gongzhi plugin may implement. Each docstring is the reference.
 
-``docs/hooks.md`` is checked against this module by ``tests/test_hook_reference.py``:
+``docs/hooks.md`` is checked against this module by ``tests/core/test_hook_reference.py``:
 every hookspec must be documented there and exercised by a test.
 
 Conventions, true of every hook below:

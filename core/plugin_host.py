@@ -91,8 +91,8 @@ class PluginHost:
                 plugin_id, FAILED, f"meta.id {meta.id!r} != entry point {plugin_id!r}", distribution
             )
         problem = api_incompatibility(meta.api)
-        if problem:
-            return self._fail(plugin_id, INCOMPATIBLE, problem, distribution)
+        if problem:  # keep meta: the operator sees which version asked for what
+            return self._fail(plugin_id, INCOMPATIBLE, problem, distribution, meta=meta)
         try:
             spec_module = getattr(module, "hookspecs", None)
             if spec_module is not None:
@@ -107,11 +107,11 @@ class PluginHost:
         self.plugins[plugin_id] = record
         return record
 
-    def _fail(self, plugin_id, status, reason, distribution=None, exc=None):
+    def _fail(self, plugin_id, status, reason, distribution=None, exc=None, meta=None):
         log.error("plugin %s %s: %s", plugin_id, status, reason)
         if exc is not None:
             log.debug("".join(traceback.format_exception(exc)))
-        record = LoadedPlugin(plugin_id, status, error=reason, distribution=distribution)
+        record = LoadedPlugin(plugin_id, status, meta=meta, error=reason, distribution=distribution)
         self.plugins[plugin_id] = record
         if self.strict:
             raise PluginLoadError(f"plugin {plugin_id}: {reason}") from exc

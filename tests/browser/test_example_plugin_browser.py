@@ -5,6 +5,7 @@ The plugin module is registered directly (``gongzhi_extra_plugins``) from
 examples/gongzhi-survey, so this runs in CI without installing the package.
 """
 
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -13,8 +14,23 @@ from playwright.sync_api import expect
 
 from core.testing import browser_login
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples" / "gongzhi-survey"))
-import gongzhi_survey  # noqa: E402
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "gongzhi-survey" / "gongzhi_survey"
+
+
+def _load_example():
+    """Import the example package from its folder without putting the folder on sys.path
+    (a build's egg-info there would make every other test's app load it as installed).
+    Imported when the fixture runs, so its tables exist only for this test."""
+    if "gongzhi_survey" in sys.modules:
+        return sys.modules["gongzhi_survey"]
+    spec = importlib.util.spec_from_file_location(
+        "gongzhi_survey", EXAMPLE / "__init__.py", submodule_search_locations=[str(EXAMPLE)]
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["gongzhi_survey"] = module
+    spec.loader.exec_module(module)
+    return module
+
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +42,7 @@ def gongzhi_plugins():
 
 @pytest.fixture
 def gongzhi_extra_plugins():
-    return {"survey": gongzhi_survey}
+    return {"survey": _load_example()}
 
 
 def test_enable_start_a_poll_vote_and_see_the_result(

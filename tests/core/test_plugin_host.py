@@ -66,6 +66,7 @@ def test_a_plugin_outside_the_api_range_is_incompatible_not_a_crash(
     record = app.extensions["gongzhi.plugins"].get("future")
     assert record.status == "incompatible"
     assert "needs plugin API >=2.0,<3" in record.error
+    assert (record.version, record.api) == ("0.1", ">=2.0,<3")  # shown to the operator
 
 
 def test_a_compatible_third_party_plugin_is_active(installed_package, gongzhi_config):
