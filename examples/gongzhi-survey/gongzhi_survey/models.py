@@ -3,6 +3,7 @@
 Every table is prefixed ``survey_`` and tenant-scoped. Foreign keys between our own tables
 are composite ``(tenant_id, poll_id)`` so a vote can never point at another community's
 poll; relationships are read-only for the same reason (we set the ids ourselves).
+Times are ``UTCDateTime``: aware and UTC on the way in and out, on SQLite as on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.plugin_api import TenantScoped, db, tenant_foreign_key, utcnow
+from core.plugin_api import TenantScoped, UTCDateTime, db, tenant_foreign_key, utcnow
 
 
 class Poll(TenantScoped, db.Model):
@@ -27,7 +28,7 @@ class Poll(TenantScoped, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     options = relationship(
         "Option",
@@ -58,7 +59,7 @@ class Vote(TenantScoped, db.Model):
     poll_id: Mapped[int] = mapped_column()
     option_id: Mapped[int] = mapped_column()
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 def tally(poll: Poll) -> list[tuple[Option, int]]:

@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+from datetime import timedelta
 
 import pytest
 from sqlalchemy.exc import IntegrityError
@@ -108,6 +109,7 @@ def test_closing_emits_an_event_whose_handler_writes_the_summary(
     with in_community(survey_on):
         poll = db.session.get(Poll, poll_id)
         assert poll.closed and poll.summary == "赞成: 1/1 (100%)"  # on_event, after commit
+        assert poll.created_at.utcoffset() == timedelta(0)  # UTCDateTime: aware, also on SQLite
     closed = member_client.get(f"/c/alpha/survey/{poll_id}").get_data(as_text=True)
     assert 'name="option"' not in closed and "已结束" in closed
 
@@ -143,6 +145,17 @@ def test_menu_dashboard_search_and_export(survey_on, staff_client, member_client
     archive = zipfile.ZipFile(io.BytesIO(admin_client.get("/c/alpha/export.zip").data))
     assert {"survey/polls.csv", "survey/results.csv"} <= set(archive.namelist())
     assert "老旧小区加装电梯意见征集" in archive.read("survey/polls.csv").decode("utf-8")
+
+
+def test_the_stylesheet_is_shipped_and_linked_where_the_plugin_is_on(
+    community, enable_plugin, member_client
+):
+    link = '<link rel="stylesheet" href="/static/plugins/survey/survey.css">'
+    assert link not in member_client.get("/c/alpha/").get_data(as_text=True)
+    enable_plugin(community, "survey")
+    assert link in member_client.get("/c/alpha/survey/").get_data(as_text=True)
+    css = member_client.get("/static/plugins/survey/survey.css")
+    assert css.status_code == 200 and b".survey-results" in css.data
 
 
 def test_english(survey_on, member_client):
