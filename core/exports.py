@@ -5,9 +5,12 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 import xlsxwriter
-from flask import Response
+from flask import Response, g
+
+from core.timeutil import DEFAULT_TIMEZONE, to_local
 
 
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> Response:
@@ -25,14 +28,28 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence])
     )
 
 
+def _cell(value):
+    """Excel has no time zones: aware times become the community's wall-clock time."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        tenant = g.get("tenant")
+        return to_local(value, tenant.timezone if tenant else DEFAULT_TIMEZONE).replace(tzinfo=None)
+    if isinstance(value, dict | list):
+        return str(value)
+    return value
+
+
 def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> Response:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "constant_memory": True})
+    book = xlsxwriter.Workbook(
+        buffer,
+        {"in_memory": True, "constant_memory": True, "default_date_format": "yyyy-mm-dd hh:mm"},
+    )
     sheet = book.add_worksheet()
     bold = book.add_format({"bold": True})
     sheet.write_row(0, 0, list(header), bold)
+    sheet.set_column(0, len(header) - 1, 16, None)
     for index, row in enumerate(rows, start=1):
-        sheet.write_row(index, 0, [str(v) if isinstance(v, dict | list) else v for v in row])
+        sheet.write_row(index, 0, [_cell(v) for v in row])
     book.close()
     return Response(
         buffer.getvalue(),

@@ -25,7 +25,15 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ("zh_Hans", "en")
 METHOD_MAP = [("**.html", "jinja2"), ("**.py", "python")]
 OPTIONS = {"**.html": {"extensions": "jinja2.ext.i18n", "silent": "false"}}
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "lazy_gettext": None,
+    "_l": None,
+    "pgettext": ((1, "c"), 2),
+    "lazy_pgettext": ((1, "c"), 2),
+}
 
 
 def catalogue_roots(only: str | None = None) -> list[tuple[Path, list[Path], Path]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pluggy
 from flask import g, render_template
-from flask_babel import gettext, lazy_gettext, ngettext
+from flask_babel import gettext, lazy_gettext, lazy_pgettext, ngettext, pgettext
 
 from core.audit import record as audit
 from core.community_plugins import Unavailable, call_isolated, plugin_settings
@@ -98,10 +98,12 @@ __all__ = [
     "hookimpl",
     "hookspec",
     "lazy_gettext",
+    "lazy_pgettext",
     "localized",
     "membership",
     "ngettext",
     "paginate",
+    "pgettext",
     "plugin_settings",
     "public",
     "render",

@@ -13,6 +13,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from core.timeutil import UTCDateTime
 from tenants import rls
 
 config = context.config
@@ -40,6 +41,14 @@ def include_object(obj, name, type_, reflected, compare_to):
     return owner_of(table.name) == (ONLY_PLUGIN or "core")
 
 
+def render_item(type_, obj, autogen_context):
+    """UTCDateTime is plain TIMESTAMP WITH TIME ZONE in the database: write it as such, so
+    migration files need no import from the app."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def process_revision_directives(ctx, revision, directives):
     if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
         directives[:] = []
@@ -47,9 +56,13 @@ def process_revision_directives(ctx, revision, directives):
 
 
 def run_migrations_offline():
-    context.configure(url=config.get_main_option("sqlalchemy.url"),
-                      target_metadata=db.metadata, literal_binds=True,
-                      include_object=include_object)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=db.metadata,
+        literal_binds=True,
+        include_object=include_object,
+        render_item=render_item,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -63,6 +76,7 @@ def run_migrations_online():
             connection=connection,
             target_metadata=db.metadata,
             include_object=include_object,
+            render_item=render_item,
             render_as_batch=connection.dialect.name == "sqlite",
             **conf_args,
         )

@@ -95,3 +95,31 @@ def test_a_plugin_stylesheet_is_served_and_linked_only_where_it_is_on(
     css = admin_client.get("/static/plugins/notices/notices.css")
     assert css.status_code == 200 and b"color: red" in css.data
     assert admin_client.get("/static/plugins/nope/x.css").status_code == 404
+
+
+def test_excel_export_writes_aware_times_as_the_communitys_wall_clock(app, community):
+    import io as _io
+    import zipfile
+
+    from flask import g
+
+    from tenants.models import Tenant
+
+    with app.test_request_context():
+        g.tenant = db.session.get(Tenant, community.id)
+        response = api.xlsx_response(
+            "x.xlsx", ["at", "note"], [(datetime(2026, 11, 22, 1, 0, tzinfo=UTC), {"a": 1})]
+        )
+    sheet = zipfile.ZipFile(_io.BytesIO(response.get_data())).read("xl/worksheets/sheet1.xml")
+    # 09:00 in Asia/Shanghai is 0.375 of a day after midnight
+    assert b"46348.375" in sheet
+
+
+def test_pgettext_messages_are_extracted_with_their_context(tmp_path):
+    from core import i18n_tools
+
+    (tmp_path / "views.py").write_text(
+        'from core.plugin_api import pgettext\nLABEL = pgettext("requests", "Off")\n'
+    )
+    catalog = i18n_tools.extract([tmp_path])
+    assert catalog.get("Off", "requests") is not None
