@@ -49,7 +49,7 @@ i18n: install-test
 	$(BIN)/python -m core.i18n_tools update
 
 bench: install-test
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.requests_ledger
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
