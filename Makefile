@@ -6,7 +6,7 @@ HOST    ?= 127.0.0.1
 PORT    ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: run test install install-test lint i18n i18n-extract test-postgres test-browser bench clean
+.PHONY: run test install install-test lint i18n test-postgres test-browser bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)

@@ -132,6 +132,10 @@ def test_switching_is_recorded_in_the_audit_log(app, community, admin_client):
     assert "on_disable:alpha" in _probe(app).calls
     page = admin_client.get("/c/alpha/audit").get_data(as_text=True)
     assert "plugin.disabled" in page
+    # Off again: none of its hooks is called any more.
+    _probe(app).calls.clear()
+    admin_client.get("/c/alpha/")
+    assert _probe(app).calls == []
 
 
 def test_only_admins_may_switch_modules(member_client, staff_client):
