@@ -19,6 +19,7 @@ from core.exports import csv_response, xlsx_response
 from core.extensions import db
 from core.hookspecs import PROJECT
 from core.i18n import current_locale, localized
+from core.locks import community_lock
 from core.members import MemberInfo, community_members, find_member
 from core.pagination import paginate
 from core.permissions import has_permission, membership, public, requires
@@ -85,6 +86,7 @@ __all__ = [
     "ask_plugins",
     "audit",
     "commit",
+    "community_lock",
     "community_members",
     "current_locale",
     "current_tenant",

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
-from core.plugin_api import db, emit, to_local
+from core.plugin_api import community_lock, db, emit, to_local
 from plugins.requests import clock
 from plugins.requests.models import OPEN_STATUSES, Category, Request, Step
 from plugins.requests.sla import Targets, first_response_met
@@ -32,6 +32,7 @@ def _step(req: Request, action: str, actor_id: int | None, note: str = "") -> St
 
 
 def _next_seq(year: int) -> int:
+    community_lock("requests.number")  # two reports at once must not draw the same number
     current = db.session.execute(
         db.select(db.func.max(Request.seq)).where(Request.year == year)
     ).scalar()
