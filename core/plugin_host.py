@@ -27,7 +27,7 @@ from core.plugin_types import Permission, PluginMeta, Role, SettingField
 log = logging.getLogger("gongzhi.plugins")
 
 # 1.1: ask_plugins, hookspec, community_members/find_member, UTCDateTime, csv/xlsx_response,
-# pgettext, plugin static files. Plugins declaring ">=1.0,<2" keep working.
+# pgettext, community_lock, plugin static files. Plugins declaring ">=1.0,<2" keep working.
 PLUGIN_API_VERSION = "1.1.0"
 ENTRY_POINT_GROUP = "gongzhi.plugins"
 ACTIVE, FAILED, INCOMPATIBLE = "active", "failed", "incompatible"
