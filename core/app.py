@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from core import config as config_module
 from core.extensions import babel, cache, csrf, db, htmx, limiter, login_manager, migrate
+from core.ids import BIGINT_MAX
 from core.plugin_host import PluginHost
 
 ROOT = config_module.ROOT
@@ -34,6 +36,7 @@ def create_app(
         static_folder=str(ROOT / "core" / "static"),
         instance_path=str(Path(os.environ.get("GONGZHI_INSTANCE", ROOT / "instance"))),
     )
+    app.url_map.converters["int"] = DatabaseInt
     app.config.update(config_module.from_environment())
     app.config.update(overrides or {})
     _init_logging(app)
@@ -78,6 +81,15 @@ def create_app(
         if not app.config.get("SESSION_COOKIE_DOMAIN"):
             app.config["SESSION_COOKIE_DOMAIN"] = app.config["SERVER_NAME"].split(":")[0]
     return app
+
+
+class DatabaseInt(IntegerConverter):
+    """``<int:…>`` limited to what a BIGINT holds: a longer number is a 404, not an
+    overflow inside the database driver."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", BIGINT_MAX)
+        super().__init__(map, *args, **kwargs)
 
 
 def _init_logging(app: Flask) -> None:

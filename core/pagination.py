@@ -7,6 +7,8 @@ from typing import Any
 
 from flask import request
 
+from core.ids import parse_id
+
 
 @dataclass
 class Page:
@@ -17,8 +19,7 @@ class Page:
 
 def paginate(select, id_column, per_page: int = 20, cursor_arg: str = "before") -> Page:
     """Newest first by ``id_column``; the page after is ``?before=<next_cursor>``."""
-    raw = request.args.get(cursor_arg, "")
-    cursor = int(raw) if raw.isdigit() else None
+    cursor = parse_id(request.args.get(cursor_arg))
     if cursor is not None:
         select = select.where(id_column < cursor)
     from core.extensions import db

@@ -19,6 +19,7 @@ from core.exports import csv_response, xlsx_response
 from core.extensions import db
 from core.hookspecs import PROJECT
 from core.i18n import current_locale, localized
+from core.ids import parse_id
 from core.locks import community_lock
 from core.members import MemberInfo, community_members, find_member
 from core.pagination import paginate
@@ -105,6 +106,7 @@ __all__ = [
     "membership",
     "ngettext",
     "paginate",
+    "parse_id",
     "pgettext",
     "plugin_settings",
     "public",

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from core.plugin_api import db
+from core.plugin_api import db, parse_id
 from plugins.requests import clock
 from plugins.requests.models import KINDS, OPEN_STATUSES, STATUSES, Request
 from plugins.requests.sla import Targets
@@ -41,9 +41,8 @@ class Filters:
         if args.get("status") and not f.status:
             f.errors["status"] = _("Unknown status.")
         raw = args.get("category", "")
-        if raw.isdigit():
-            f.category_id = int(raw)
-        elif raw:
+        f.category_id = parse_id(raw)
+        if raw and f.category_id is None:
             f.errors["category"] = _("Unknown category.")
         f.owner = args.get("owner", "").strip()[:120]
         f.overdue = args.get("overdue") in ("1", "on", "true")

@@ -102,3 +102,46 @@ def test_no_post_route_answers_500_to_bad_input(app, filled, login, community):
             if client.get("/c/alpha/settings").status_code != 200:
                 client = login(filled)
     assert checked > 50
+
+
+def test_no_get_route_answers_500_to_bad_query_strings(app, filled, login, community):
+    client = login(filled)
+    with app.app_context():
+        ids = _ids(community.id)
+    plugin_ids = app.extensions["gongzhi.plugins"].active_ids
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint == "static":
+            continue
+        names = sorted(rule.arguments - {"tenant"})
+        int_args = [n for n in names if isinstance(rule._converters[n].to_python("1"), int)]
+        for i in ids if int_args else [None]:
+            args = {n: (i if n in int_args else plugin_ids[0]) for n in names}
+            if "tenant" in rule.arguments:
+                args["tenant"] = "alpha"
+            if "token" in args:
+                args["token"] = "x"
+            if "filename" in args:
+                args["filename"] = "../../etc/passwd"
+            with app.test_request_context():
+                from flask import url_for
+
+                url = url_for(rule.endpoint, **args)
+            page = client.get(url)
+            assert page.status_code < 500, f"GET {url}"
+            params = set(NAME.findall(page.get_data().decode("utf-8", "replace"))) | {
+                "q",
+                "before",
+                "format",
+                "page",
+                "status",
+                "kind",
+                "date_from",
+                "date_to",
+            }
+            params.discard("csrf_token")
+            for junk in HOSTILE[1:]:
+                response = client.get(url, query_string={p: junk for p in params})
+                assert response.status_code < 500, f"GET {url} with {junk[:20]!r}"
+                checked += 1
+    assert checked > 100
