@@ -14,6 +14,7 @@ from core import config as config_module
 from core.extensions import babel, cache, csrf, db, htmx, limiter, login_manager, migrate
 from core.ids import BIGINT_MAX
 from core.plugin_host import PluginHost
+from core.requests import GongzhiRequest
 
 ROOT = config_module.ROOT
 
@@ -50,6 +51,7 @@ def create_app(
     login_manager.login_view = "auth.login"
     csrf.init_app(app)
     htmx.init_app(app)
+    app.request_class = GongzhiRequest  # htmx-aware too; see core/requests.py
     cache.init_app(app)
     limiter.init_app(app)
 

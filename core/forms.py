@@ -27,6 +27,7 @@ from wtforms.validators import (
 )
 
 from core.i18n import LANGUAGES
+from tenants.models import SLUG_PATTERN
 
 PASSWORD_MIN = 8
 
@@ -76,7 +77,7 @@ class CommunityForm(FlaskForm):
         validators=[
             DataRequired(),
             Length(min=2, max=64),
-            Regexp(r"^[a-z0-9][a-z0-9-]*$", message=_l("Use lower-case letters, digits and -.")),
+            Regexp(f"^{SLUG_PATTERN}$", message=_l("Use lower-case letters, digits and -.")),
         ],
         description=_l("Used in the address: /c/<slug>/"),
     )

@@ -11,6 +11,7 @@ from core.extensions import db
 from core.timeutil import UTCDateTime, utcnow
 
 CORE_ROLES = ("admin", "staff", "member")
+SLUG_PATTERN = r"[a-z0-9][a-z0-9-]{0,63}"  # a community's address: /c/<slug>/
 COMMUNITY_KINDS = ("urban", "rural")
 
 

@@ -5,14 +5,17 @@ Sets ``g.tenant`` and the query scope; an unknown slug is a 404.
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask, abort, g
 
 from core.extensions import db
 from tenants.context import reset_scope, set_scope
-from tenants.models import Tenant
+from tenants.models import SLUG_PATTERN, Tenant
 
 # Per-request state on ``g``. Cleared at the start of every request because an app context
 # may outlive one request (pytest-flask pushes one per test; so may embedding code).
+SLUG = re.compile(SLUG_PATTERN)
 REQUEST_STATE = ("tenant", "_enabled_plugins", "_memberships", "_scope_token", "_login_user")
 
 
@@ -24,6 +27,8 @@ def install(app: Flask) -> None:
         slug = values.pop("tenant", None) if values else None
         if slug is None:
             return
+        if not SLUG.fullmatch(slug):  # not a slug any community could have: no query at all
+            abort(404)
         tenant = db.session.execute(
             db.select(Tenant).where(Tenant.slug == slug)
         ).scalar_one_or_none()

@@ -145,3 +145,19 @@ def test_no_get_route_answers_500_to_bad_query_strings(app, filled, login, commu
                 assert response.status_code < 500, f"GET {url} with {junk[:20]!r}"
                 checked += 1
     assert checked > 100
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/c/al%00pha/",
+        "/c/ALPHA/",
+        "/c/" + "a" * 300 + "/",
+        "/c/alpha/settings/modules/x%00y",
+        "/c/alpha/notices/99999999999999999999999",
+    ],
+)
+def test_odd_paths_are_404_not_500(admin_client, enable_plugin, community, path):
+    enable_plugin(community, "notices")
+    assert admin_client.get(path).status_code in (404, 405)
+    assert admin_client.post(path).status_code in (404, 405)
