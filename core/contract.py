@@ -29,6 +29,7 @@ from typing import Any
 from flask import Flask
 from packaging.specifiers import SpecifierSet
 from packaging.version import InvalidVersion, Version
+from werkzeug.routing.converters import NumberConverter, UUIDConverter
 
 from core.plugin_host import ACTIVE, PluginHost, api_incompatibility
 
@@ -135,11 +136,13 @@ def _plugin_tables_in_models(module) -> dict[str, set[str]]:
     """Tables (with their columns) mapped by classes defined in the plugin's package."""
     from core.extensions import db
 
-    package = getattr(module, "__name__", type(module).__module__).split(".")[0]
+    # The plugin's own package, e.g. "plugins.notices" (built-ins share "plugins").
+    package = getattr(module, "__name__", type(module).__module__)
     tables = {}
     for mapper in db.Model.registry.mappers:
         cls = mapper.class_
-        if cls.__module__.split(".")[0] == package and mapper.local_table is not None:
+        mine = cls.__module__ == package or cls.__module__.startswith(package + ".")
+        if mine and mapper.local_table is not None:
             table = mapper.local_table
             tables[table.name] = {c.name for c in table.columns}
     return tables
@@ -231,10 +234,9 @@ def _migration_problems(app: Flask, plugin_id: str, module, database_url: str | 
 
 # ----- disabled means 404 and no hooks ---------------------------------------------------
 def _dummy_value(converter) -> Any:
-    name = type(converter).__name__
-    if name in ("IntegerConverter", "FloatConverter"):
+    if isinstance(converter, NumberConverter):  # int and float, also the app's own subclass
         return 1
-    if name == "UUIDConverter":
+    if isinstance(converter, UUIDConverter):
         return "00000000-0000-0000-0000-000000000000"
     return "x"
 
