@@ -6,6 +6,7 @@ plugin's tables arrive with the usual deploy step. Migrations never run at start
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -32,7 +33,8 @@ def _add_plugin_branches(config):
         str(core_versions),
         *plugin_migration_dirs(current_app.extensions["gongzhi.plugins"]),
     ]
-    config.set_main_option("version_locations", " ".join(locations))
+    config.set_main_option("path_separator", "os")  # paths may contain spaces
+    config.set_main_option("version_locations", os.pathsep.join(locations))
     return config
 
 
