@@ -8,6 +8,7 @@ failing plugin shows "module unavailable" in its slot and the page still renders
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,29 +85,31 @@ class Unavailable:
         )
 
 
+def run_isolated(plugin_id: str, what: str, fn: Callable[[], Any], tenant=None) -> Any:
+    """Run one plugin's display code in a savepoint, so it cannot poison the request's
+    transaction; if it raises, log it and answer ``Unavailable`` (strict mode re-raises)."""
+    try:
+        with db.session.begin_nested():
+            return fn()
+    except Exception:
+        if host().strict:
+            raise
+        slug = getattr(tenant or g.get("tenant"), "slug", "?")
+        log.exception("plugin %s failed in %s for community %s", plugin_id, what, slug)
+        return Unavailable(plugin_id)
+
+
 def call_isolated(hook_name: str, tenant: Tenant | None = None, **kwargs) -> list[tuple[str, Any]]:
     """Call a display hook one enabled plugin at a time; failures become ``Unavailable``."""
-    h = host()
     tenant = tenant or g.get("tenant")
     kwargs = {**kwargs, "tenant": tenant}  # every per-community hook may ask for it
     out: list[tuple[str, Any]] = []
-    for impl in h.implementations(enabled_plugins(tenant), hook_name):
-        plugin_id = impl.plugin_name
-        try:
-            with db.session.begin_nested():  # a failing plugin cannot poison the request
-                result = call_impl(impl, kwargs)
-        except Exception:
-            if h.strict:
-                raise
-            log.exception(
-                "plugin %s failed in %s for community %s",
-                plugin_id,
-                hook_name,
-                getattr(tenant or g.get("tenant"), "slug", "?"),
-            )
-            result = Unavailable(plugin_id)
+    for impl in host().implementations(enabled_plugins(tenant), hook_name):
+        result = run_isolated(
+            impl.plugin_name, hook_name, lambda impl=impl: call_impl(impl, kwargs), tenant
+        )
         if result is not None:
-            out.append((plugin_id, result))
+            out.append((impl.plugin_name, result))
     return out
 
 
