@@ -61,6 +61,13 @@ def _user(name: str, email: str, operator: bool = False) -> User:
     return user
 
 
+def seed_demo_data(tenant: Tenant, users: dict[str, User]) -> None:
+    """Every active plugin's ``demo_data`` for ``tenant`` (in its scope; caller commits)."""
+    h = host()
+    for impl in h.implementations(frozenset(h.active_ids), "demo_data"):
+        call_impl(impl, {"tenant": tenant, "users": users})
+
+
 def load_demo(reset: bool = False) -> Iterator[str]:
     if reset:
         db.drop_all()
@@ -92,8 +99,7 @@ def load_demo(reset: bool = False) -> Iterator[str]:
             db.session.commit()
             if fresh:
                 forget_enabled_cache()
-                for impl in host().implementations(frozenset(every_plugin), "demo_data"):
-                    call_impl(impl, {"tenant": tenant, "users": users})
+                seed_demo_data(tenant, users)
                 db.session.commit()
         for role_key, (_, email) in PEOPLE[spec["slug"]].items():
             yield f"{tenant.name_zh} /c/{tenant.slug}/  {role_key:<8} {email} / {DEMO_PASSWORD}"

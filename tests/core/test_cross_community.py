@@ -22,9 +22,9 @@ import zipfile
 import pytest
 from sqlalchemy import Integer, String, Text, select
 
+from core.demo import seed_demo_data
 from core.extensions import db
 from core.models import User
-from core.plugin_host import call_impl
 from tenants.context import all_tenants, tenant_scope
 from tenants.models import Membership, Tenant
 
@@ -58,10 +58,7 @@ def populated(app, community, other_community, make_user, enable_plugin):
         g.tenant = db.session.get(Tenant, other_community.id)
         g.tenant.open_registration = False  # else "join" would make A's admin a member of B
         b_users = {k: db.session.get(User, u.id) for k, u in users.items()}
-        for impl in app.extensions["gongzhi.plugins"].implementations(
-            frozenset(every_plugin), "demo_data"
-        ):
-            call_impl(impl, {"tenant": g.tenant, "users": b_users})
+        seed_demo_data(g.tenant, b_users)
         db.session.commit()
         from core.audit import record
         from core.events import emit

@@ -9,9 +9,9 @@ import re
 
 import pytest
 
+from core.demo import seed_demo_data
 from core.extensions import db
 from core.models import User
-from core.plugin_host import call_impl
 from tenants.context import all_tenants, tenant_scope
 from tenants.models import Tenant
 
@@ -45,9 +45,7 @@ def filled(app, community, make_user, enable_plugin):
         g.tenant = db.session.get(Tenant, community.id)
         users = {k: db.session.get(User, u.id) for k, u in people.items()}
         users["admin"] = db.session.get(User, admin.id)
-        host = app.extensions["gongzhi.plugins"]
-        for impl in host.implementations(frozenset(host.active_ids), "demo_data"):
-            call_impl(impl, {"tenant": g.tenant, "users": users})
+        seed_demo_data(g.tenant, users)
         db.session.commit()
     return admin
 
@@ -65,6 +63,22 @@ def _ids(community_id: int) -> list[int]:
     return sorted(ids)[:6]
 
 
+def _urls(app, rule, ids: list[int], plugin_ids: list[str]):
+    """The rule's URLs in community A: one per id of A's rows when it takes ids; text
+    arguments get a plugin id, a junk token or a path-traversal file name."""
+    from flask import url_for
+
+    names = sorted(rule.arguments - {"tenant"})
+    int_args = [n for n in names if isinstance(rule._converters[n].to_python("1"), int)]
+    special = {"token": "x", "filename": "../../etc/passwd"}
+    for i in ids if int_args else [None]:
+        args = {n: i if n in int_args else special.get(n, plugin_ids[0]) for n in names}
+        if "tenant" in rule.arguments:
+            args["tenant"] = "alpha"
+        with app.test_request_context():
+            yield url_for(rule.endpoint, **args)
+
+
 def test_no_post_route_answers_500_to_bad_input(app, filled, login, community):
     client = login(filled)
     with app.app_context():
@@ -74,19 +88,7 @@ def test_no_post_route_answers_500_to_bad_input(app, filled, login, community):
     for rule in app.url_map.iter_rules():
         if "POST" not in rule.methods or rule.endpoint in ("auth.logout", "auth.set_language"):
             continue
-        names = sorted(rule.arguments - {"tenant"})
-        int_args = [n for n in names if isinstance(rule._converters[n].to_python("1"), int)]
-        values_list = [{n: i for n in int_args} for i in ids] if int_args else [{}]
-        for values in values_list:
-            args = {n: (values.get(n) if n in int_args else plugin_ids[0]) for n in names}
-            if "tenant" in rule.arguments:
-                args["tenant"] = "alpha"
-            if "token" in args:
-                args["token"] = "x"
-            with app.test_request_context():
-                from flask import url_for
-
-                url = url_for(rule.endpoint, **args)
+        for url in _urls(app, rule, ids, plugin_ids):
             form_names = {"title", "name", "email", "role", "enabled"}
             if "GET" in rule.methods:
                 form_names |= set(NAME.findall(client.get(url).get_data(as_text=True)))
@@ -113,20 +115,7 @@ def test_no_get_route_answers_500_to_bad_query_strings(app, filled, login, commu
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint == "static":
             continue
-        names = sorted(rule.arguments - {"tenant"})
-        int_args = [n for n in names if isinstance(rule._converters[n].to_python("1"), int)]
-        for i in ids if int_args else [None]:
-            args = {n: (i if n in int_args else plugin_ids[0]) for n in names}
-            if "tenant" in rule.arguments:
-                args["tenant"] = "alpha"
-            if "token" in args:
-                args["token"] = "x"
-            if "filename" in args:
-                args["filename"] = "../../etc/passwd"
-            with app.test_request_context():
-                from flask import url_for
-
-                url = url_for(rule.endpoint, **args)
+        for url in _urls(app, rule, ids, plugin_ids):
             page = client.get(url)
             assert page.status_code < 500, f"GET {url}"
             params = set(NAME.findall(page.get_data().decode("utf-8", "replace"))) | {
