@@ -81,25 +81,32 @@ def load(path: Path, locale: str) -> Catalog:
     return Catalog(locale=locale, project="gongzhi")
 
 
+def update_catalogue(sources: list[Path], translations: Path, locations: bool = True) -> None:
+    """Extract ``sources``, merge into both locales' catalogues in ``translations``, fill
+    English from the source texts, write .po and compile .mo. Any plugin package can call
+    this on its own folders (the example plugin does)."""
+    template = extract(sources)
+    for locale in LOCALES:
+        path = po_path(translations, locale)
+        catalog = load(path, locale)
+        catalog.update(template, no_fuzzy_matching=True)
+        for message in catalog:
+            if not message.id:
+                continue
+            if locale == "en" and not _translated(message):
+                message.string = message.id
+            message.flags.discard("fuzzy")
+        catalog.obsolete.clear()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as fh:
+            write_po(fh, catalog, width=100, sort_output=True, no_location=not locations)
+        with path.with_suffix(".mo").open("wb") as fh:
+            write_mo(fh, catalog, use_fuzzy=False)
+
+
 def update(only: str | None = None) -> None:
     for _root, sources, translations in catalogue_roots(only):
-        template = extract(sources)
-        for locale in LOCALES:
-            path = po_path(translations, locale)
-            catalog = load(path, locale)
-            catalog.update(template, no_fuzzy_matching=True)
-            for message in catalog:
-                if not message.id:
-                    continue
-                if locale == "en" and not _translated(message):
-                    message.string = message.id
-                message.flags.discard("fuzzy")
-            catalog.obsolete.clear()
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("wb") as fh:
-                write_po(fh, catalog, width=100, omit_header=False, sort_output=True)
-            with path.with_suffix(".mo").open("wb") as fh:
-                write_mo(fh, catalog, use_fuzzy=False)
+        update_catalogue(sources, translations)
 
 
 def _translated(message) -> bool:
@@ -108,21 +115,29 @@ def _translated(message) -> bool:
     return bool(message.string)
 
 
-def missing(only: str | None = None) -> list[str]:
-    """Messages in the code without a translation, as ``locale: msgid`` lines."""
+def untranslated(sources: list[Path], translations: Path) -> list[str]:
+    """Texts in ``sources`` lacking a translation in ``translations``: ``locale: text``."""
+    template = extract(sources)
     problems = []
-    for _root, sources, translations in catalogue_roots(only):
-        template = extract(sources)
-        for locale in LOCALES:
-            catalog = load(po_path(translations, locale), locale)
-            for message in template:
-                if not message.id:
-                    continue
-                found = catalog.get(message.id, message.context)
-                if found is None or not _translated(found):
-                    key = message.id if isinstance(message.id, str) else message.id[0]
-                    problems.append(f"{translations.parent.name}/{locale}: {key}")
+    for locale in LOCALES:
+        catalog = load(po_path(translations, locale), locale)
+        for message in template:
+            if not message.id:
+                continue
+            found = catalog.get(message.id, message.context)
+            if found is None or not _translated(found):
+                key = message.id if isinstance(message.id, str) else message.id[0]
+                problems.append(f"{locale}: {key}")
     return problems
+
+
+def missing(only: str | None = None) -> list[str]:
+    """Messages in the code without a translation, as ``name/locale: msgid`` lines."""
+    return [
+        f"{translations.parent.name}/{problem}"
+        for _root, sources, translations in catalogue_roots(only)
+        for problem in untranslated(sources, translations)
+    ]
 
 
 def compiled_matches(translations: Path, locale: str) -> bool:
