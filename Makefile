@@ -46,7 +46,7 @@ lint: install-test
 
 ## i18n: extract messages, update catalogues, fill English, compile (see docs/i18n.md)
 i18n: install-test
-	$(BIN)/python -m core.i18n_tools update
+	$(BIN)/python -m core.services.i18n_tools update
 
 bench: install-test
 	$(BIN)/python -m bench.requests_ledger

@@ -51,12 +51,12 @@ def build_app(db_path: Path):
 
 
 def setup_people(app):
-    from core.community_plugins import run_lifecycle
+    from core.community.provisioning import create_community
     from core.extensions import db
     from core.models import User
+    from core.plugins.gateway import run_lifecycle
     from tenants.context import tenant_scope
     from tenants.models import Membership, PluginActivation
-    from tenants.provisioning import create_community
 
     out = {}
     with app.test_request_context():

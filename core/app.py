@@ -12,9 +12,9 @@ from werkzeug.routing import IntegerConverter
 
 from core import config as config_module
 from core.extensions import babel, cache, csrf, db, htmx, limiter, login_manager, migrate
-from core.ids import BIGINT_MAX
-from core.plugin_host import PluginHost
-from core.requests import GongzhiRequest
+from core.plugins.host import PluginHost
+from core.services.parsing import BIGINT_MAX
+from core.web.http_request import GongzhiRequest
 
 ROOT = config_module.ROOT
 
@@ -51,11 +51,11 @@ def create_app(
     login_manager.login_view = "auth.login"
     csrf.init_app(app)
     htmx.init_app(app)
-    app.request_class = GongzhiRequest  # htmx-aware too; see core/requests.py
+    app.request_class = GongzhiRequest  # htmx-aware too; see core/web/http_request.py
     cache.init_app(app)
     limiter.init_app(app)
 
-    from core.events import install as install_events
+    from core.community.events import install as install_events
 
     install_events()
 
@@ -71,10 +71,10 @@ def create_app(
 
     resolution.install(app)
     _register_core(app)
-    from core.plugin_routes import mount_plugins
+    from core.web.plugin_routes import mount_plugins
 
     mount_plugins(app, host)
-    from core.migration_support import configure_migrations
+    from core.plugins.migrations import configure_migrations
 
     configure_migrations(app, host)
     if app.config.get("TENANT_SUBDOMAINS") and app.config.get("SERVER_NAME"):
@@ -102,7 +102,7 @@ def _init_logging(app: Flask) -> None:
 
 
 def _init_i18n(app: Flask, host: PluginHost) -> None:
-    from core.i18n import select_locale, select_timezone
+    from core.services.i18n import select_locale, select_timezone
 
     # Flask-Babel merges these in order, later ones winning: core goes last, so a plugin
     # cannot change the meaning of core's words (a plugin that needs another sense of a
@@ -123,16 +123,17 @@ def _init_i18n(app: Flask, host: PluginHost) -> None:
 
 
 def _register_core(app: Flask) -> None:
-    from core import auth, cli, community, errors, operator, security, templating
-    from core.events import flush_deliveries
+    from core import cli
+    from core.community.events import flush_deliveries
     from core.models import User
+    from core.web import auth, community_pages, errors, operator, security, templating
 
     @login_manager.user_loader
     def _load_user(user_id: str):
         return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
     app.register_blueprint(auth.bp)
-    app.register_blueprint(community.bp)
+    app.register_blueprint(community_pages.bp)
     app.register_blueprint(operator.bp)
     errors.install(app)
     security.install(app)

@@ -6,9 +6,9 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from core.community_plugins import host
 from core.extensions import db
-from core.plugin_host import PLUGIN_API_VERSION, call_impl
+from core.plugins.gateway import host
+from core.plugins.host import PLUGIN_API_VERSION, call_impl
 
 
 def install(app: Flask) -> None:
@@ -32,7 +32,7 @@ def install(app: Flask) -> None:
     @events_cli.command("retry")
     def retry() -> None:
         """Deliver again every event whose handler failed."""
-        from core.events import retry_failed
+        from core.community.events import retry_failed
 
         retried, still = retry_failed()
         click.echo(f"retried {retried}, still failing {still}")
@@ -45,8 +45,8 @@ def install(app: Flask) -> None:
     @click.password_option()
     def create_operator(email: str, name: str, password: str) -> None:
         """Create (or promote) a platform operator account."""
-        from core.auth import find_user
         from core.models import User
+        from core.web.auth import find_user
 
         user = find_user(email) or User(email=email.lower(), name=name)
         user.is_operator = True

@@ -6,13 +6,13 @@ from collections.abc import Iterator
 
 from flask import current_app
 
-from core.community_plugins import forget_enabled_cache, host
+from core.community.provisioning import create_community
 from core.extensions import db
 from core.models import User
-from core.plugin_host import call_impl
+from core.plugins.gateway import forget_enabled_cache, host
+from core.plugins.host import call_impl
 from tenants.context import tenant_scope
 from tenants.models import Membership, Tenant
-from tenants.provisioning import create_community
 
 DEMO_PASSWORD = "gongzhi-demo"
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from core.extensions import db
-from core.timeutil import UTCDateTime, utcnow
+from core.services.time import UTCDateTime, utcnow
 from tenants.models import TenantScoped
 
 

@@ -12,20 +12,15 @@ import pluggy
 from flask import g, render_template
 from flask_babel import gettext, lazy_gettext, lazy_pgettext, ngettext, pgettext
 
-from core.audit import record as audit
-from core.community_plugins import Unavailable, call_isolated, plugin_settings
-from core.events import emit, flush_deliveries
-from core.exports import csv_response, xlsx_response
+from core.community.audit import record as audit
+from core.community.events import emit, flush_deliveries
+from core.community.members import MemberInfo, community_members, find_member
+from core.community.permissions import has_permission, membership, public, requires
 from core.extensions import db
-from core.hookspecs import PROJECT
-from core.i18n import current_locale, localized
-from core.ids import parse_id
-from core.locks import community_lock
-from core.members import MemberInfo, community_members, find_member
-from core.pagination import paginate
-from core.permissions import has_permission, membership, public, requires
-from core.plugin_host import PLUGIN_API_VERSION
-from core.plugin_types import (
+from core.plugins.gateway import Unavailable, call_isolated, plugin_settings
+from core.plugins.hookspecs import PROJECT
+from core.plugins.host import PLUGIN_API_VERSION
+from core.plugins.types import (
     ExportTable,
     NavItem,
     Permission,
@@ -35,7 +30,12 @@ from core.plugin_types import (
     SettingField,
     Widget,
 )
-from core.timeutil import UTCDateTime, to_local, utcnow
+from core.services.exports import csv_response, xlsx_response
+from core.services.i18n import current_locale, localized
+from core.services.locks import community_lock
+from core.services.pagination import paginate
+from core.services.parsing import parse_id
+from core.services.time import UTCDateTime, to_local, utcnow
 from tenants.context import all_tenants, current_tenant_id, tenant_scope
 from tenants.models import Tenant, TenantScoped, tenant_foreign_key
 

@@ -13,7 +13,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from core.timeutil import UTCDateTime
+from core.services.time import UTCDateTime
 from tenants import rls
 
 config = context.config

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from core.extensions import db
-from core.timeutil import UTCDateTime, utcnow
+from core.services.time import UTCDateTime, utcnow
 
 CORE_ROLES = ("admin", "staff", "member")
 SLUG_PATTERN = r"[a-z0-9][a-z0-9-]{0,63}"  # a community's address: /c/<slug>/
@@ -37,7 +37,7 @@ class Tenant(db.Model):
     )
 
     def name(self, locale: str | None = None) -> str:
-        from core.i18n import current_locale
+        from core.services.i18n import current_locale
 
         return self.name_en if (locale or current_locale()) == "en" else self.name_zh
 

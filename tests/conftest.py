@@ -1,4 +1,4 @@
-"""Fixtures come from ``gongzhi.testing`` (core/testing.py), the same ones vendors use.
+"""Fixtures come from ``gongzhi.testing`` (core/testing/__init__.py), the same ones vendors use.
 
 Here only what is specific to this repository: Playwright's Chromium is Debian's.
 """

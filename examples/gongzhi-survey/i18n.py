@@ -3,7 +3,7 @@
     python i18n.py update    # after changing texts; then translate zh_Hans in the .po
     python i18n.py check     # exit 1 if a text lacks a translation (the tests run this)
 
-Reuses the platform's catalogue helpers (``core.i18n_tools``) on our own folder. Source
+Reuses the platform's catalogue helpers (``core.services.i18n_tools``) on our own folder. Source
 texts are English, so the ``en`` catalogue fills itself; ``zh_Hans`` is written by people.
 Both the .po and the compiled .mo files ship in the package.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from core.i18n_tools import untranslated, update_catalogue
+from core.services.i18n_tools import untranslated, update_catalogue
 
 PACKAGE = Path(__file__).resolve().parent / "gongzhi_survey"
 TRANSLATIONS = PACKAGE / "translations"

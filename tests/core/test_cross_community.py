@@ -60,8 +60,8 @@ def populated(app, community, other_community, make_user, enable_plugin):
         b_users = {k: db.session.get(User, u.id) for k, u in users.items()}
         seed_demo_data(g.tenant, b_users)
         db.session.commit()
-        from core.audit import record
-        from core.events import emit
+        from core.community.audit import record
+        from core.community.events import emit
 
         record("settings.changed", "乙方审计目标", secret="乙方设置值")
         emit("beta_event", note="乙方事件内容")

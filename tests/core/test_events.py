@@ -4,7 +4,7 @@ import types
 
 import pytest
 
-from core.events import emit, flush_deliveries
+from core.community.events import emit, flush_deliveries
 from core.extensions import db
 from core.models import DomainEvent, EventFailure
 from core.plugin_api import PluginMeta, hookimpl

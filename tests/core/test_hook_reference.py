@@ -8,8 +8,8 @@ import inspect
 import re
 from pathlib import Path
 
-from core import hookspecs
-from core.plugin_host import PLUGIN_API_VERSION
+from core.plugins import hookspecs
+from core.plugins.host import PLUGIN_API_VERSION
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "hooks.md"
@@ -18,7 +18,7 @@ HEADING = re.compile(r"^### `(\w+)\(([^)]*)\)`", re.MULTILINE)
 
 
 def specs() -> dict[str, list[str]]:
-    """Hook name -> argument names, read from core/hookspecs.py."""
+    """Hook name -> argument names, read from core/plugins/hookspecs.py."""
     marker = f"{hookspecs.PROJECT}_spec"
     return {
         name: list(inspect.signature(function).parameters)
@@ -62,7 +62,7 @@ def test_every_hookspec_is_documented_with_its_arguments():
 
 def test_every_documented_hook_exists():
     stale = sorted(set(sections()) - set(specs()))
-    assert not stale, f"docs/hooks.md documents hooks that core/hookspecs.py lacks: {stale}"
+    assert not stale, f"docs/hooks.md documents hooks that core/plugins/hookspecs.py lacks: {stale}"
 
 
 def test_every_section_says_when_and_whether_per_community_and_shows_an_example():

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from core import i18n_tools
+from core.services import i18n_tools
 
 
 def test_every_message_is_translated_in_both_languages():
@@ -31,7 +31,7 @@ def test_pages_render_in_chinese_by_default_and_in_english_on_request(app, membe
 
 
 def test_dates_and_money_follow_the_language(app):
-    from core.templating import date, money
+    from core.web.templating import date, money
 
     moment = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
     with app.test_request_context(headers={"Accept-Language": "zh"}):

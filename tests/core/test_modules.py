@@ -200,7 +200,7 @@ def test_plugin_settings_form_validates_and_keeps_typed_values(
     assert 'value="500"' in body and "5" in body
     good = admin_client.post(url, data={"per_page": "10", "widget_count": "2"})
     assert good.status_code == 302
-    from core.community_plugins import plugin_settings
+    from core.plugins.gateway import plugin_settings
     from tenants.models import Tenant
 
     with app.test_request_context():
@@ -223,7 +223,7 @@ def test_unknown_plugin_toggle_is_404(admin_client):
 def test_secret_settings_are_encrypted_and_never_shown_again(
     app, community, admin_client, enable_plugin
 ):
-    from core.community_plugins import plugin_settings
+    from core.plugins.gateway import plugin_settings
     from tenants.models import PluginActivation, Tenant
 
     enable_plugin(community, "probe")

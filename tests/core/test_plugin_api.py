@@ -86,7 +86,7 @@ def test_a_plugin_stylesheet_is_served_and_linked_only_where_it_is_on(
     static = tmp_path / "static"
     static.mkdir()
     (static / "notices.css").write_text(".notice { color: red }")
-    import core.plugin_routes as routes
+    import core.web.plugin_routes as routes
 
     monkeypatch.setattr(routes, "plugin_static_dir", lambda record: static)
     assert "/static/plugins/notices/notices.css" not in admin_client.get("/c/alpha/").text
@@ -116,7 +116,7 @@ def test_excel_export_writes_aware_times_as_the_communitys_wall_clock(app, commu
 
 
 def test_pgettext_messages_are_extracted_with_their_context(tmp_path):
-    from core import i18n_tools
+    from core.services import i18n_tools
 
     (tmp_path / "views.py").write_text(
         'from core.plugin_api import pgettext\nLABEL = pgettext("requests", "Off")\n'

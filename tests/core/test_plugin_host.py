@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from core import create_app
-from core.plugin_host import PluginLoadError
+from core.plugins.host import PluginLoadError
 
 
 @pytest.fixture

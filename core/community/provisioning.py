@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import current_app
 
-from core.community_plugins import run_lifecycle
 from core.extensions import db
+from core.plugins.gateway import run_lifecycle
 from tenants.context import tenant_scope
 from tenants.models import PluginActivation, Tenant
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from core.extensions import migrate
-from core.plugin_host import PluginHost
+from core.plugins.host import PluginHost
 
 
 def plugin_migration_dirs(host: PluginHost) -> list[str]:

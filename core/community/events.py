@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from core.extensions import db
 from core.models import DomainEvent, EventFailure
-from core.plugin_host import call_impl
-from core.timeutil import utcnow
+from core.plugins.host import call_impl
+from core.services.time import utcnow
 from tenants.context import all_tenants, tenant_scope
 from tenants.models import Tenant
 
@@ -36,7 +36,7 @@ def emit(name: str, **payload) -> DomainEvent:
 
 
 def _enabled_for(tenant_id: int) -> frozenset[str]:
-    from core.community_plugins import enabled_plugins
+    from core.plugins.gateway import enabled_plugins
 
     with all_tenants():
         tenant = db.session.get(Tenant, tenant_id)

@@ -25,8 +25,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from core.i18n import localized
-from core.plugin_types import SettingField
+from core.plugins.types import SettingField
+from core.services.i18n import localized
 
 SECRET_PREFIX = "enc:"
 

@@ -10,7 +10,7 @@ from datetime import datetime
 import xlsxwriter
 from flask import Response, g
 
-from core.timeutil import DEFAULT_TIMEZONE, to_local
+from core.services.time import DEFAULT_TIMEZONE, to_local
 
 
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> Response:

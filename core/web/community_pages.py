@@ -22,9 +22,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from core import audit
-from core.auth import create_invitation
-from core.community_plugins import (
+from core.community import audit
+from core.community.permissions import has_permission, membership, public, requires
+from core.extensions import db
+from core.models import AuditEntry
+from core.plugins.gateway import (
     call_isolated,
     enabled_plugins,
     forget_enabled_cache,
@@ -32,14 +34,12 @@ from core.community_plugins import (
     run_isolated,
     run_lifecycle,
 )
-from core.exports import csv_response
-from core.extensions import db
-from core.forms import CommunityProfileForm, InviteForm, RolesForm
-from core.i18n import localized
-from core.models import AuditEntry
-from core.pagination import paginate
-from core.permissions import has_permission, membership, public, requires
-from core.settings_store import encode_form, settings_form
+from core.plugins.settings import encode_form, settings_form
+from core.services.exports import csv_response
+from core.services.i18n import localized
+from core.services.pagination import paginate
+from core.web.auth import create_invitation
+from core.web.forms import CommunityProfileForm, InviteForm, RolesForm
 from tenants.models import Membership, PluginActivation
 
 bp = Blueprint("community", __name__, url_prefix="/c/<tenant>")

@@ -21,11 +21,11 @@ from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from core.extensions import db, limiter
-from core.forms import ForgotForm, LoginForm, ResetForm, SignupForm
-from core.i18n import LANGUAGES
-from core.mail import send_mail
 from core.models import User
-from core.timeutil import as_aware, utcnow
+from core.services.i18n import LANGUAGES
+from core.services.mail import send_mail
+from core.services.time import as_aware, utcnow
+from core.web.forms import ForgotForm, LoginForm, ResetForm, SignupForm
 from tenants.context import all_tenants, tenant_scope
 from tenants.models import Invitation, Membership, Tenant
 
@@ -207,7 +207,7 @@ def accept_invitation(token: str):
 
 
 def _join(invitation: Invitation, tenant: Tenant, user: User) -> None:
-    from core import audit
+    from core.community import audit
 
     with tenant_scope(tenant.id):
         existing = db.session.execute(

@@ -13,9 +13,9 @@ from functools import wraps
 from flask import abort, g, redirect, request, url_for
 from flask_login import current_user
 
-from core.community_plugins import host, tenant_hooks
 from core.extensions import db
-from core.plugin_types import Permission
+from core.plugins.gateway import host, tenant_hooks
+from core.plugins.types import Permission
 from tenants.models import Membership, Tenant
 
 log = logging.getLogger("gongzhi.permissions")

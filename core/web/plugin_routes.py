@@ -6,9 +6,9 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, abort, current_app, g, request, send_from_directory
 
-from core.community_plugins import enabled_plugins
-from core.permissions import require_login_and
-from core.plugin_host import PluginHost, call_impl
+from core.community.permissions import require_login_and
+from core.plugins.gateway import enabled_plugins
+from core.plugins.host import PluginHost, call_impl
 
 
 def plugin_static_dir(record) -> Path | None:

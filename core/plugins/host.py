@@ -21,8 +21,8 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 from pluggy import HookImpl
 
-from core import hookspecs
-from core.plugin_types import Permission, PluginMeta, Role, SettingField
+from core.plugins import hookspecs
+from core.plugins.types import Permission, PluginMeta, Role, SettingField
 
 log = logging.getLogger("gongzhi.plugins")
 

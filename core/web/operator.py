@@ -8,15 +8,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from core import audit
-from core.auth import create_invitation
-from core.community_plugins import host
+from core.community import audit
+from core.community.provisioning import create_community, slug_taken
 from core.extensions import db
-from core.forms import CommunityForm
-from core.pagination import paginate
+from core.plugins.gateway import host
+from core.services.pagination import paginate
+from core.web.auth import create_invitation
+from core.web.forms import CommunityForm
 from tenants.context import all_tenants, tenant_scope
 from tenants.models import Membership, PluginActivation, Tenant
-from tenants.provisioning import create_community, slug_taken
 
 bp = Blueprint("operator", __name__, url_prefix="/operator")
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import request
 
-from core.ids import parse_id
+from core.services.parsing import parse_id
 
 
 @dataclass

@@ -26,7 +26,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from core.i18n import LANGUAGES
+from core.services.i18n import LANGUAGES
 from tenants.models import SLUG_PATTERN
 
 PASSWORD_MIN = 8

@@ -9,10 +9,10 @@ from flask_babel import format_date, format_datetime
 from flask_login import current_user
 from markupsafe import Markup
 
-from core.community_plugins import call_isolated, enabled_plugins, host
-from core.i18n import LANGUAGES, current_locale, localized
-from core.permissions import has_permission, membership
-from core.timeutil import as_aware
+from core.community.permissions import has_permission, membership
+from core.plugins.gateway import call_isolated, enabled_plugins, host
+from core.services.i18n import LANGUAGES, current_locale, localized
+from core.services.time import as_aware
 
 
 def money(fen: int | None) -> str:

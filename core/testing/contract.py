@@ -22,16 +22,18 @@ from __future__ import annotations
 import re
 import secrets
 import tempfile
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
 from packaging.specifiers import SpecifierSet
 from packaging.version import InvalidVersion, Version
 from werkzeug.routing.converters import NumberConverter, UUIDConverter
 
-from core.plugin_host import ACTIVE, PluginHost, api_incompatibility
+from core.plugins.host import ACTIVE, PluginHost, api_incompatibility
 
 PLUGIN_ID = re.compile(r"^[a-z][a-z0-9]{1,31}$")
 LOCALES = ("zh_Hans", "en")
@@ -284,13 +286,13 @@ def _spying(host: PluginHost, plugin_id: str, calls: list[str]):
 
 
 def _disabled_problems(app: Flask, plugin_id: str) -> list[str]:
-    from core.events import emit
+    from core.community.events import emit
+    from core.community.provisioning import create_community
     from core.extensions import db
     from core.models import User
     from core.plugin_api import commit
     from tenants.context import tenant_scope
     from tenants.models import Membership
-    from tenants.provisioning import create_community
 
     host: PluginHost = app.extensions["gongzhi.plugins"]
     token = secrets.token_hex(4)
@@ -339,3 +341,15 @@ def _disabled_problems(app: Flask, plugin_id: str) -> list[str]:
             f"{sorted(set(calls))}"
         )
     return problems
+
+
+@pytest.fixture
+def plugin_contract(app) -> Callable[..., list[str]]:
+    """``plugin_contract("survey", database_url=None)`` -> the list of contract problems
+    (see ``core.testing.contract``): metadata, API range, migrations up and down on a scratch
+    database, table prefixes, template namespace, disabled means 404 and no hooks."""
+
+    def check(plugin_id: str, database_url: str | None = None) -> list[str]:
+        return check_plugin_contract(app, plugin_id, database_url=database_url)
+
+    return check

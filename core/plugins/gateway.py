@@ -17,8 +17,8 @@ from markupsafe import Markup
 
 from core.extensions import cache as shared_cache
 from core.extensions import db
-from core.plugin_host import PluginHost, call_impl
-from core.settings_store import decode_settings
+from core.plugins.host import PluginHost, call_impl
+from core.plugins.settings import decode_settings
 from tenants.context import tenant_scope
 from tenants.models import PluginActivation, Tenant
 

@@ -1,7 +1,7 @@
 """Translation catalogues: one per package (core, each plugin), each with zh_Hans and en.
 
-    python -m core.i18n_tools update [DIR]   # extract, merge, fill English, compile
-    python -m core.i18n_tools check  [DIR]   # exit 1 if a message lacks a translation
+    python -m core.services.i18n_tools update [DIR]   # extract, merge, fill English, compile
+    python -m core.services.i18n_tools check  [DIR]   # exit 1 if a message lacks a translation
 
 DIR limits the work to one catalogue: ``core`` or a plugin folder such as ``plugins/notices``.
 
