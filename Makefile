@@ -5,18 +5,42 @@ BIN     := $(VENV)/bin
 HOST    ?= 127.0.0.1
 PORT    ?= 5000
 export FLASK_APP := wsgi.py
+# Every install takes its versions from the lock, constraints.txt (`make lock` refreshes it),
+# exported so that every pip call in a recipe or a test sees it. PIP_BUILD_CONSTRAINT pins the
+# isolated build environments too (the setuptools that builds gongzhi or a plugin): pip >= 26.2
+# no longer applies PIP_CONSTRAINT there. Absolute paths: recipes and tests change directory.
+LOCK := $(CURDIR)/constraints.txt
+export PIP_CONSTRAINT := $(LOCK)
+export PIP_BUILD_CONSTRAINT := $(LOCK)
 
-.PHONY: run test install install-test lint i18n test-postgres test-browser bench clean
+.PHONY: run test install install-test lint i18n test-postgres test-browser bench clean lock
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q --upgrade pip setuptools wheel
 
 install: $(BIN)/python
 	$(BIN)/pip install -q -e .
 
 install-test: $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
+
+## make lock: re-pin constraints.txt to the newest versions pyproject.toml allows, resolved
+## in a throwaway venv without the old pins; then `make test` and commit both
+lock:
+	@set -e; unset PIP_CONSTRAINT PIP_BUILD_CONSTRAINT; \
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(PY) -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/pip" install -q --upgrade pip setuptools wheel; \
+	"$$tmp/venv/bin/pip" install -q -e '.[test]'; \
+	{ echo "# The lock: the exact versions of everything .venv gets (the app, its test extras, pip,"; \
+	  echo "# setuptools, wheel). The Makefile and examples/run-vendor-ci install with it, as"; \
+	  echo "# PIP_CONSTRAINT and PIP_BUILD_CONSTRAINT (docs/operations.md, \"Installing: the lock\")."; \
+	  echo "# Refresh: make lock (a fresh venv, newest releases pyproject.toml allows), make test, commit."; \
+	  echo "# Resolved with $$($$tmp/venv/bin/python --version) on $$(uname -sm)."; \
+	  "$$tmp/venv/bin/pip" freeze --all --exclude-editable; } > $(LOCK).new; \
+	mv $(LOCK).new $(LOCK); \
+	echo "constraints.txt: $$(grep -c '==' $(LOCK)) pins; see: git diff constraints.txt"
 
 ## make run: install, migrate, load two demo communities, serve on http://127.0.0.1:5000
 run: install
@@ -44,7 +68,7 @@ test-browser: install-test
 lint: install-test
 	$(BIN)/ruff check .
 
-## i18n: extract messages, update catalogues, fill English, compile (see docs/i18n.md)
+## i18n: extract messages, update catalogues, fill English, compile (docs/plugins.md, "Translations")
 i18n: install-test
 	$(BIN)/python -m core.services.i18n_tools update
 

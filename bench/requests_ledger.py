@@ -55,7 +55,7 @@ def setup_people(app):
     from core.extensions import db
     from core.models import User
     from core.plugins.gateway import run_lifecycle
-    from tenants.context import tenant_scope
+    from tenants.context import community_scope
     from tenants.models import Membership, PluginActivation
 
     out = {}
@@ -66,7 +66,7 @@ def setup_people(app):
             user.set_password(PASSWORD)
             db.session.add(user)
             db.session.commit()
-            with tenant_scope(tenant.id):
+            with community_scope(tenant):
                 db.session.add(Membership(user_id=user.id, role="staff"))
                 db.session.add(PluginActivation(plugin_id="requests", enabled=True, settings={}))
                 db.session.commit()
@@ -79,13 +79,13 @@ def insert_requests(app, tenant_id: int, count: int, requester_id: int) -> None:
     """Bulk insert in chunks: all kinds and statuses, a third with deadlines, 18 months."""
     from core.extensions import db
     from plugins.requests.models import Category, Request
-    from tenants.context import tenant_scope
+    from tenants.context import community_scope
 
     kinds = ("red", "orange", "yellow")
     statuses = ("received", "in_progress", "replied", "closed", "closed", "closed")
     start = datetime(2025, 6, 1, tzinfo=UTC)
     span = 540 * 86400
-    with app.app_context(), tenant_scope(tenant_id):
+    with app.app_context(), community_scope(tenant_id):
         categories = db.session.execute(sa.select(Category.id, Category.kind)).all()
         for first in range(0, count, 10_000):
             rows = []
@@ -157,9 +157,9 @@ def indexed_select(app, tenant_id: int) -> tuple[float, int]:
     """A trivial indexed SELECT (one request by id), for scale next to the pages."""
     from core.extensions import db
     from plugins.requests.models import Request
-    from tenants.context import tenant_scope
+    from tenants.context import community_scope
 
-    with app.app_context(), tenant_scope(tenant_id):
+    with app.app_context(), community_scope(tenant_id):
         times = []
         for n in range(200):
             began = time.perf_counter()

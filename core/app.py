@@ -74,6 +74,9 @@ def create_app(
     from core.web.plugin_routes import mount_plugins
 
     mount_plugins(app, host)
+    from core.community.permissions import check_permission_names
+
+    check_permission_names(app, [ROOT / "core", ROOT / "templates"])
     from core.plugins.migrations import configure_migrations
 
     configure_migrations(app, host)
@@ -102,7 +105,7 @@ def _init_logging(app: Flask) -> None:
 
 
 def _init_i18n(app: Flask, host: PluginHost) -> None:
-    from core.services.i18n import select_locale, select_timezone
+    from core.web.locale_selection import select_locale, select_timezone
 
     # Flask-Babel merges these in order, later ones winning: core goes last, so a plugin
     # cannot change the meaning of core's words (a plugin that needs another sense of a

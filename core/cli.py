@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import click
 from flask import Flask
 from flask.cli import AppGroup
@@ -9,6 +11,8 @@ from flask.cli import AppGroup
 from core.extensions import db
 from core.plugins.gateway import host
 from core.plugins.host import PLUGIN_API_VERSION, call_impl
+
+log = logging.getLogger("gongzhi.plugins")
 
 
 def install(app: Flask) -> None:
@@ -65,7 +69,19 @@ def install(app: Flask) -> None:
             click.echo(line)
 
     with app.app_context():
-        for record in host().active():
-            for impl in host().implementations(frozenset({record.id}), "cli_commands"):
-                for command in call_impl(impl, {}) or []:
+        plugin_host = host()
+        for record in plugin_host.active():
+            for impl in plugin_host.implementations(frozenset({record.id}), "cli_commands"):
+                # Isolated like every hook: one plugin's broken commands must not stop the
+                # app (or every other command) from starting.
+                try:
+                    commands = list(call_impl(impl, {}) or [])
+                except Exception:
+                    if plugin_host.strict:
+                        raise
+                    log.exception(
+                        "plugin %s failed in cli_commands; its commands are off", record.id
+                    )
+                    continue
+                for command in commands:
                     app.cli.add_command(command)

@@ -9,10 +9,10 @@ from flask import current_app
 from core.community.provisioning import create_community
 from core.extensions import db
 from core.models import User
-from core.plugins.gateway import forget_enabled_cache, host
+from core.plugins.gateway import gateway, host
 from core.plugins.host import call_impl
-from tenants.context import tenant_scope
-from tenants.models import Membership, Tenant
+from tenants.context import community_scope
+from tenants.models import COMMUNITY_KINDS, CORE_ROLES, Membership, Tenant
 
 DEMO_PASSWORD = "gongzhi-demo"
 
@@ -22,7 +22,7 @@ COMMUNITIES = [
         slug="heyunlu",
         name_zh="河运路社区",
         name_en="Heyunlu Community",
-        kind="urban",
+        kind=COMMUNITY_KINDS[0],
         households=4200,
     ),
     # 旺苍 county town community (seed 004): rural (集镇) pay scale.
@@ -30,7 +30,7 @@ COMMUNITIES = [
         slug="wangcang-dongcheng",
         name_zh="旺苍县东城社区",
         name_en="Dongcheng Community, Wangcang",
-        kind="rural",
+        kind=COMMUNITY_KINDS[1],
         households=1850,
     ),
 ]
@@ -62,10 +62,12 @@ def _user(name: str, email: str, operator: bool = False) -> User:
 
 
 def seed_demo_data(tenant: Tenant, users: dict[str, User]) -> None:
-    """Every active plugin's ``demo_data`` for ``tenant`` (in its scope; caller commits)."""
+    """Every active plugin's ``demo_data`` for ``tenant``, in its community scope (the
+    caller commits)."""
     h = host()
-    for impl in h.implementations(frozenset(h.active_ids), "demo_data"):
-        call_impl(impl, {"tenant": tenant, "users": users})
+    with community_scope(tenant):
+        for impl in h.implementations(frozenset(h.active_ids), "demo_data"):
+            call_impl(impl, {"tenant": tenant, "users": users})
 
 
 def load_demo(reset: bool = False) -> Iterator[str]:
@@ -84,7 +86,7 @@ def load_demo(reset: bool = False) -> Iterator[str]:
         if fresh:
             tenant = create_community(**spec, plugins=every_plugin)
         users = {}
-        with tenant_scope(tenant.id):
+        with community_scope(tenant):
             for role_key, (name, email) in PEOPLE[spec["slug"]].items():
                 user = _user(name, email)
                 users[role_key] = user
@@ -94,11 +96,11 @@ def load_demo(reset: bool = False) -> Iterator[str]:
                     ).scalar_one_or_none()
                     is None
                 ):
-                    role = role_key if role_key in ("admin", "staff") else "member"
+                    role = role_key if role_key in CORE_ROLES else "member"
                     db.session.add(Membership(user_id=user.id, role=role))
             db.session.commit()
             if fresh:
-                forget_enabled_cache()
+                gateway().forget()
                 seed_demo_data(tenant, users)
                 db.session.commit()
         for role_key, (_, email) in PEOPLE[spec["slug"]].items():

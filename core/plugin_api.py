@@ -9,7 +9,7 @@ in ``core`` and ``tenants`` may change without notice.
 from __future__ import annotations
 
 import pluggy
-from flask import g, render_template
+from flask import render_template
 from flask_babel import gettext, lazy_gettext, lazy_pgettext, ngettext, pgettext
 
 from core.community.audit import record as audit
@@ -17,7 +17,7 @@ from core.community.events import emit, flush_deliveries
 from core.community.members import MemberInfo, community_members, find_member
 from core.community.permissions import has_permission, membership, public, requires
 from core.extensions import db
-from core.plugins.gateway import Unavailable, call_isolated, plugin_settings
+from core.plugins.gateway import Unavailable, gateway, plugin_settings
 from core.plugins.hookspecs import PROJECT
 from core.plugins.host import PLUGIN_API_VERSION
 from core.plugins.types import (
@@ -35,8 +35,15 @@ from core.services.i18n import current_locale, localized
 from core.services.locks import community_lock
 from core.services.pagination import paginate
 from core.services.parsing import parse_id
-from core.services.time import UTCDateTime, to_local, utcnow
-from tenants.context import all_tenants, current_tenant_id, tenant_scope
+from core.services.time import DEFAULT_TIMEZONE, UTCDateTime, to_local, utcnow
+from tenants.context import (
+    TenantScopeError,
+    all_tenants,
+    community_scope,
+    current_community,
+    current_tenant_id,
+    tenant_scope,
+)
 from tenants.models import Tenant, TenantScoped, tenant_foreign_key
 
 hookimpl = pluggy.HookimplMarker(PROJECT)
@@ -49,12 +56,16 @@ def ask_plugins(hook_name: str, **kwargs) -> list[tuple[str, object]]:
     plugin declared): ``[(plugin_id, answer), ...]`` sorted by plugin id, ``None``
     answers left out. Each answer runs in a savepoint; one that raises is logged and
     answers "module unavailable" (``Unavailable``) instead of failing the caller."""
-    return call_isolated(hook_name, **kwargs)
+    return gateway().call_isolated(hook_name, **kwargs)
 
 
 def current_tenant() -> Tenant:
-    """The community of the current request."""
-    return g.tenant
+    """The community in scope: a request's, or the one a CLI command, an event delivery,
+    a lifecycle hook or ``demo_data`` runs for. Raises ``TenantScopeError`` outside one."""
+    tenant = current_community()
+    if tenant is None:
+        raise TenantScopeError("no community in scope: enter one with community_scope(tenant)")
+    return tenant
 
 
 def commit() -> None:
@@ -69,6 +80,7 @@ def render(template: str, **context) -> str:
 
 
 __all__ = [
+    "DEFAULT_TIMEZONE",
     "PLUGIN_API_VERSION",
     "ExportTable",
     "MemberInfo",
@@ -79,6 +91,7 @@ __all__ = [
     "SearchResult",
     "SettingField",
     "Tenant",
+    "TenantScopeError",
     "TenantScoped",
     "Unavailable",
     "UTCDateTime",
@@ -88,6 +101,7 @@ __all__ = [
     "audit",
     "commit",
     "community_lock",
+    "community_scope",
     "community_members",
     "current_locale",
     "current_tenant",

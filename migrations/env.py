@@ -1,10 +1,12 @@
-"""Alembic environment: the core history plus each plugin's branch (see
-core/migration_support.py). After every online upgrade on PostgreSQL, the row-level
-security policies are (re)applied to every tenant-owned table.
+"""Alembic environment: the core history plus the branch of each installed plugin, active
+or not (see core/plugins/migrations.py). After every online upgrade on PostgreSQL, the
+row-level security policies are (re)applied to every tenant-owned table.
 
 Autogenerate for one plugin's branch:
     flask db revision --autogenerate -x plugin=<id> --head <id>@head -m "..."
-Without ``-x plugin``, autogenerate only looks at core tables.
+Without ``-x plugin``, autogenerate only looks at core tables. The plugin must be active:
+a failed or incompatible plugin's models are not loaded, so autogenerate would drop its
+tables.
 """
 
 import logging
@@ -25,8 +27,15 @@ db = current_app.extensions["migrate"].db
 config.set_main_option(
     "sqlalchemy.url", db.engine.url.render_as_string(hide_password=False).replace("%", "%%")
 )
-PLUGIN_IDS = set(current_app.extensions["gongzhi.plugins"].plugins)
+HOST = current_app.extensions["gongzhi.plugins"]
+# Every installed plugin, active or not: a failed plugin's tables are still its own, never
+# core's (core autogenerate must not offer to drop them).
+PLUGIN_IDS = set(HOST.plugins)
 ONLY_PLUGIN = context.get_x_argument(as_dictionary=True).get("plugin")
+ONLY_RECORD = HOST.get(ONLY_PLUGIN) if ONLY_PLUGIN else None
+if ONLY_PLUGIN and not (ONLY_RECORD and ONLY_RECORD.active):
+    why = f"it is {ONLY_RECORD.status}: {ONLY_RECORD.error}" if ONLY_RECORD else "not installed"
+    raise RuntimeError(f"-x plugin={ONLY_PLUGIN}: {why}; autogenerate needs it active")
 
 
 def owner_of(table_name: str) -> str:

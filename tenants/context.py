@@ -1,12 +1,21 @@
-"""Which community the current unit of work belongs to.
+"""The community in scope: one carrier, entered one way.
+
+Every unit of work that belongs to a community runs inside ``community_scope(tenant)``:
+the request resolver enters it for ``/c/<slug>/…``, and so do CLI commands, event
+delivery and retry, lifecycle hooks, demo loading and the test kit. Nothing downstream
+re-derives the community from ``flask.g``; it asks :func:`current_community`.
 
 The scope lives in a ContextVar (not ``flask.g``) so that a test's pushed app context and
 the requests it makes never share it. Three states:
 
-* a tenant id: ORM queries on tenant-owned tables are filtered to that community;
+* a :class:`CommunityScope`: ORM queries on tenant-owned tables are filtered to that
+  community, and per-scope caches (enabled plugins, settings, memberships) live on it, so
+  they end with the scope and never need clearing by hand;
 * ``ALL_TENANTS``: code that must look across communities (the operator console, CLI
   reports) and says so explicitly with :func:`all_tenants`;
 * unset: touching a tenant-owned table raises :class:`TenantScopeError` (fail closed).
+
+This module is the ground floor: it knows neither plugins nor Flask.
 """
 
 from __future__ import annotations
@@ -14,7 +23,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Final
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from tenants.models import Tenant
 
 
 class _AllTenants:
@@ -24,7 +36,47 @@ class _AllTenants:
 
 ALL_TENANTS: Final = _AllTenants()
 
-_scope: ContextVar[int | _AllTenants | None] = ContextVar("gongzhi_tenant_scope", default=None)
+
+class CommunityScope:
+    """One community's unit of work: its id, its row, and the caches that live as long."""
+
+    __slots__ = ("tenant_id", "_tenant", "cache")
+
+    def __init__(self, tenant_id: int, tenant: Tenant | None = None) -> None:
+        self.tenant_id = int(tenant_id)
+        self._tenant = tenant
+        # Per-scope memo of facts that do not change within one unit of work; callers key
+        # it by what they store ("gateway", ("membership", user_id), a plugin's own key).
+        self.cache: dict[Any, Any] = {}
+
+    @property
+    def tenant(self) -> Tenant:
+        """The community's row, loaded on first use in the current session."""
+        tenant = self._tenant
+        if tenant is None or _detached(tenant):
+            from core.extensions import db
+            from tenants.models import Tenant
+
+            tenant = db.session.get(Tenant, self.tenant_id)
+            if tenant is None:
+                raise TenantScopeError(f"community {self.tenant_id} does not exist")
+            self._tenant = tenant
+        return tenant
+
+    def __repr__(self) -> str:
+        return f"CommunityScope({self.tenant_id})"
+
+
+def _detached(obj) -> bool:
+    from sqlalchemy import inspect
+
+    state = inspect(obj)
+    return state.detached and bool(state.expired_attributes)
+
+
+_scope: ContextVar[CommunityScope | _AllTenants | None] = ContextVar(
+    "gongzhi_community_scope", default=None
+)
 # Listeners that must react when the scope changes inside an open transaction (RLS on PG).
 _scope_listeners: list = []
 
@@ -33,37 +85,67 @@ class TenantScopeError(RuntimeError):
     """A tenant-owned table was touched with no community in scope."""
 
 
-def current_scope() -> int | _AllTenants | None:
+def current_scope() -> CommunityScope | _AllTenants | None:
     return _scope.get()
 
 
 def current_tenant_id() -> int | None:
     """The id of the community in scope, or None when unset or all-tenants."""
     value = _scope.get()
-    return value if isinstance(value, int) else None
+    return value.tenant_id if isinstance(value, CommunityScope) else None
 
 
-def set_scope(value: int | _AllTenants | None):
+def current_community() -> Tenant | None:
+    """The community in scope (a request, a CLI command, an event, a hook), or None."""
+    value = _scope.get()
+    return value.tenant if isinstance(value, CommunityScope) else None
+
+
+def scope_cache() -> dict:
+    """The per-scope cache of the community in scope (an empty throwaway dict outside)."""
+    value = _scope.get()
+    return value.cache if isinstance(value, CommunityScope) else {}
+
+
+def set_scope(value: CommunityScope | _AllTenants | None):
     token = _scope.set(value)
-    for listener in _scope_listeners:
-        listener(value)
+    _notify(value)
     return token
 
 
 def reset_scope(token) -> None:
     _scope.reset(token)
+    _notify(_scope.get())
+
+
+def _notify(value) -> None:
+    tenant_id = value.tenant_id if isinstance(value, CommunityScope) else value
     for listener in _scope_listeners:
-        listener(_scope.get())
+        listener(tenant_id)
 
 
 @contextmanager
-def tenant_scope(tenant_id: int) -> Iterator[None]:
-    """Run a block as community ``tenant_id`` (CLI jobs, event handlers, tests)."""
-    token = set_scope(int(tenant_id))
+def community_scope(tenant: Tenant | int) -> Iterator[CommunityScope]:
+    """Run a block as one community: ``with community_scope(tenant): …``.
+
+    Entering the community that is already in scope keeps the same scope (and its caches).
+    """
+    tenant_id = tenant if isinstance(tenant, int) else tenant.id
+    here = _scope.get()
+    if isinstance(here, CommunityScope) and here.tenant_id == tenant_id:
+        yield here
+        return
+    scope = CommunityScope(tenant_id, None if isinstance(tenant, int) else tenant)
+    token = set_scope(scope)
     try:
-        yield
+        yield scope
     finally:
         reset_scope(token)
+
+
+def tenant_scope(tenant_id: int) -> Any:
+    """``community_scope`` by id (kept for plugin API 1.0 callers)."""
+    return community_scope(int(tenant_id))
 
 
 @contextmanager

@@ -8,11 +8,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from core.extensions import db
-from core.services.time import UTCDateTime, utcnow
+from core.services.i18n import DEFAULT_LOCALE
+from core.services.time import DEFAULT_TIMEZONE, UTCDateTime, utcnow
 
-CORE_ROLES = ("admin", "staff", "member")
+# Declared here once; forms, pages, provisioning and the demo refer to these.
+CORE_ROLES = ("admin", "staff", "member")  # the first is the one holding every permission
 SLUG_PATTERN = r"[a-z0-9][a-z0-9-]{0,63}"  # a community's address: /c/<slug>/
-COMMUNITY_KINDS = ("urban", "rural")
+COMMUNITY_KINDS = ("urban", "rural")  # 城市 / 集镇: pay scales and norms differ
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} in ({', '.join(repr(v) for v in values)})"
 
 
 class Tenant(db.Model):
@@ -24,15 +30,15 @@ class Tenant(db.Model):
     slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
     name_zh: Mapped[str] = mapped_column(sa.String(120))
     name_en: Mapped[str] = mapped_column(sa.String(120))
-    kind: Mapped[str] = mapped_column(sa.String(16), default="urban")
+    kind: Mapped[str] = mapped_column(sa.String(16), default=COMMUNITY_KINDS[0])
     households: Mapped[int] = mapped_column(default=0)
-    timezone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Shanghai")
-    default_locale: Mapped[str] = mapped_column(sa.String(16), default="zh_Hans")
+    timezone: Mapped[str] = mapped_column(sa.String(64), default=DEFAULT_TIMEZONE)
+    default_locale: Mapped[str] = mapped_column(sa.String(16), default=DEFAULT_LOCALE)
     open_registration: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     __table_args__ = (
-        sa.CheckConstraint("kind in ('urban', 'rural')", name="kind"),
+        sa.CheckConstraint(_one_of("kind", COMMUNITY_KINDS), name="kind"),
         sa.CheckConstraint("households >= 0", name="households"),
     )
 
@@ -87,7 +93,7 @@ class Membership(TenantScoped, db.Model):
     __tablename__ = "tenant_memberships"
     __tenant_table_args__ = (
         sa.UniqueConstraint("tenant_id", "user_id"),
-        sa.CheckConstraint("role in ('admin', 'staff', 'member')", name="role"),
+        sa.CheckConstraint(_one_of("role", CORE_ROLES), name="role"),
     )
 
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)

@@ -1,6 +1,6 @@
 """Find the community of a request: ``/c/<slug>/…`` (default) or a subdomain (config).
 
-Sets ``g.tenant`` and the query scope; an unknown slug is a 404.
+Enters the request's community scope (``tenants.context``); an unknown slug is a 404.
 """
 
 from __future__ import annotations
@@ -10,20 +10,19 @@ import re
 from flask import Flask, abort, g
 
 from core.extensions import db
-from tenants.context import reset_scope, set_scope
+from tenants.context import CommunityScope, current_community, reset_scope, set_scope
 from tenants.models import SLUG_PATTERN, Tenant
 
-# Per-request state on ``g``. Cleared at the start of every request because an app context
-# may outlive one request (pytest-flask pushes one per test; so may embedding code).
 SLUG = re.compile(SLUG_PATTERN)
-REQUEST_STATE = ("tenant", "_enabled_plugins", "_memberships", "_scope_token", "_login_user")
 
 
 def install(app: Flask) -> None:
     @app.url_value_preprocessor
     def _resolve(_endpoint, values):
-        for key in REQUEST_STATE:  # a fresh start even when an app context is reused
-            g.pop(key, None)
+        # An app context may outlive one request (pytest-flask pushes one per test; so may
+        # embedding code): Flask-Login's user memo on ``g`` must not carry over. Our own
+        # per-request state lives on the community scope and ends with it.
+        g.pop("_login_user", None)
         slug = values.pop("tenant", None) if values else None
         if slug is None:
             return
@@ -34,15 +33,15 @@ def install(app: Flask) -> None:
         ).scalar_one_or_none()
         if tenant is None:
             abort(404)
-        g.tenant = tenant
-        g._scope_token = set_scope(tenant.id)
+        g._scope_token = set_scope(CommunityScope(tenant.id, tenant))
 
     @app.url_defaults
     def _add_tenant(endpoint, values):
-        if "tenant" in values or g.get("tenant") is None:
+        if "tenant" in values or not app.url_map.is_endpoint_expecting(endpoint, "tenant"):
             return
-        if app.url_map.is_endpoint_expecting(endpoint, "tenant"):
-            values["tenant"] = g.tenant.slug
+        tenant = current_community()
+        if tenant is not None:
+            values["tenant"] = tenant.slug
 
     @app.teardown_request
     def _unscope(_exc):

@@ -18,6 +18,7 @@ from tenants.context import (
     TenantScopeError,
     _scope_listeners,
     current_scope,
+    current_tenant_id,
 )
 from tenants.models import TenantScoped
 
@@ -40,7 +41,7 @@ def _filter_to_tenant(state: ORMExecuteState) -> None:
         if _touches_tenant_table(state):
             raise TenantScopeError("a tenant-owned table was queried with no community in scope")
         return
-    tenant_id = scope
+    tenant_id = scope.tenant_id
     state.statement = state.statement.options(
         with_loader_criteria(
             TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True
@@ -49,7 +50,7 @@ def _filter_to_tenant(state: ORMExecuteState) -> None:
 
 
 def _stamp_new_rows(session: Session, _flush_context, _instances) -> None:
-    scope = current_scope()
+    scope = current_tenant_id()
     for obj in list(session.new) + list(session.dirty):
         if not isinstance(obj, TenantScoped):
             continue
@@ -75,7 +76,10 @@ def apply_scope_to_connection(connection, scope=None) -> None:
     """Set the RLS variables for this transaction (PostgreSQL only)."""
     if connection.dialect.name != "postgresql":
         return
-    tenant, everyone = _postgres_scope_sql(current_scope() if scope is None else scope)
+    if scope is None:
+        scope = current_scope()
+        scope = ALL_TENANTS if scope is ALL_TENANTS else current_tenant_id()
+    tenant, everyone = _postgres_scope_sql(scope)
     connection.execute(
         text(
             "select set_config('app.tenant_id', :t, true), set_config('app.all_tenants', :a, true)"

@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 
 from core.extensions import db
 from core.models import DomainEvent, EventFailure
+from core.plugins.gateway import gateway
 from core.plugins.host import call_impl
 from core.services.time import utcnow
-from tenants.context import all_tenants, tenant_scope
-from tenants.models import Tenant
+from tenants.context import all_tenants, community_scope
 
 log = logging.getLogger("gongzhi.events")
 _PENDING = "gongzhi_pending_events"
@@ -35,23 +35,14 @@ def emit(name: str, **payload) -> DomainEvent:
     return evt
 
 
-def _enabled_for(tenant_id: int) -> frozenset[str]:
-    from core.plugins.gateway import enabled_plugins
-
-    with all_tenants():
-        tenant = db.session.get(Tenant, tenant_id)
-    return enabled_plugins(tenant)
-
-
 def deliver(event_id: int, tenant_id: int, only_plugin: str | None = None) -> int:
-    """Run the handlers for one stored event. Returns the number of failures."""
-    host = current_app.extensions["gongzhi.plugins"]
+    """Run the handlers for one stored event in its community's scope, each handler in its
+    own transaction, whether delivered after a request or retried from the CLI. Returns
+    the number of failures."""
     failures = 0
-    enabled = _enabled_for(tenant_id)
-    if only_plugin is not None:
-        enabled = enabled & {only_plugin}
-    for impl in host.implementations(enabled, "on_event"):
-        with tenant_scope(tenant_id):
+    with community_scope(tenant_id):
+        gw = gateway()
+        for impl in gw.implementations("on_event", only=only_plugin):
             evt = db.session.get(DomainEvent, event_id)
             try:
                 call_impl(impl, {"event": evt})
@@ -60,11 +51,10 @@ def deliver(event_id: int, tenant_id: int, only_plugin: str | None = None) -> in
             except Exception as exc:
                 db.session.rollback()
                 failures += 1
-                if host.strict and not current_app.config.get("EVENTS_TOLERATE_FAILURES"):
+                if gw.host.strict and not current_app.config.get("EVENTS_TOLERATE_FAILURES"):
                     raise
                 log.exception("event %s handler %s failed", event_id, impl.plugin_name)
                 _record_failure(event_id, impl.plugin_name, exc)
-    with tenant_scope(tenant_id):
         evt = db.session.get(DomainEvent, event_id)
         if evt is not None and evt.delivered_at is None:
             evt.delivered_at = utcnow()

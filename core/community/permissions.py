@@ -1,22 +1,29 @@
 """Who may do what in a community: core roles, plugin roles and declared permissions.
 
-One rule, here only: admin holds every permission; otherwise a permission is granted to
-the roles it names in ``default_roles``; a plugin's ``permission_decision`` hook may
-overrule (and a decision hook that raises denies: fail closed).
+One rule, here only: every permission name must be declared (core's below, a plugin's by
+its ``permissions`` hook; names are checked when a plugin loads and at start-up, see
+``core.plugins.permission_names``). Admin holds every permission; otherwise a permission
+is granted to the roles it names in ``default_roles``. Plugins' ``permission_decision``
+answers may overrule: any deny wins over any allow whatever the plugin order, and a
+decision hook that raises denies (fail closed).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from functools import wraps
+from pathlib import Path
 
-from flask import abort, g, redirect, request, url_for
+from flask import Flask, abort, redirect, request, url_for
 from flask_login import current_user
 
 from core.extensions import db
-from core.plugins.gateway import host, tenant_hooks
+from core.plugins.gateway import gateway, host
+from core.plugins.host import call_impl
 from core.plugins.types import Permission
-from tenants.models import Membership, Tenant
+from tenants.context import CommunityScope, current_community, current_scope
+from tenants.models import CORE_ROLES, Membership, Tenant
 
 log = logging.getLogger("gongzhi.permissions")
 
@@ -31,23 +38,29 @@ CORE_PERMISSIONS = [
     Permission("core.audit", {"zh_Hans": "查看审计日志", "en": "Read the audit log"}, ()),
     Permission("core.export", {"zh_Hans": "导出社区数据", "en": "Export community data"}, ()),
 ]
+ADMIN = CORE_ROLES[0]
+
+
+class UndeclaredPermission(LookupError):
+    """A permission name nobody declared: a typo that would silently lock people out."""
 
 
 def membership(tenant: Tenant | None = None, user=None) -> Membership | None:
-    """The user's membership in the community (cached for the request)."""
-    tenant = tenant or g.get("tenant")
+    """The user's membership in the community (remembered for the community's scope)."""
+    tenant = tenant or current_community()
     user = user if user is not None else current_user
     if tenant is None or not getattr(user, "is_authenticated", False):
         return None
-    cache = g.setdefault("_memberships", {})
-    key = (tenant.id, user.id)
-    if key not in cache:
-        cache[key] = db.session.execute(
+    scope = current_scope()
+    memo = scope.cache if isinstance(scope, CommunityScope) else {}
+    key = ("membership", tenant.id, user.id)
+    if key not in memo:
+        memo[key] = db.session.execute(
             db.select(Membership).where(
                 Membership.tenant_id == tenant.id, Membership.user_id == user.id
             )
         ).scalar_one_or_none()
-    return cache[key]
+    return memo[key]
 
 
 def all_permissions() -> dict[str, Permission]:
@@ -56,26 +69,47 @@ def all_permissions() -> dict[str, Permission]:
     return perms
 
 
+def declared(permission: str) -> Permission:
+    """The declaration of ``permission``; an undeclared name is a bug, raised at once."""
+    found = all_permissions().get(permission)
+    if found is None:
+        raise UndeclaredPermission(f"permission {permission!r} is not declared")
+    return found
+
+
 def has_permission(permission: str, tenant: Tenant | None = None, user=None) -> bool:
-    tenant = tenant or g.get("tenant")
+    perm = declared(permission)
+    tenant = tenant or current_community()
     user = user if user is not None else current_user
     member = membership(tenant, user)
     if member is None:
         return False
-    try:
-        decision = tenant_hooks(tenant).permission_decision(
-            tenant=tenant, user=user, permission=permission
-        )
-    except Exception:
-        log.exception("permission_decision raised for %s: denying", permission)
-        return False
+    decision = _plugin_decision(tenant, user, permission)
     if decision is not None:
-        return bool(decision)
+        return decision
     roles = member.roles
-    if "admin" in roles:
+    return ADMIN in roles or bool(roles & set(perm.default_roles))
+
+
+def _plugin_decision(tenant: Tenant, user, permission: str) -> bool | None:
+    """Every enabled plugin's opinion: a deny (or a raise) wins, then an allow, else None."""
+    gw = gateway(tenant)
+    answers = []
+    for impl in gw.implementations("permission_decision"):
+        try:
+            answers.append(
+                call_impl(impl, {"tenant": tenant, "user": user, "permission": permission})
+            )
+        except Exception:
+            log.exception(
+                "permission_decision of %s raised for %s: denying", impl.plugin_name, permission
+            )
+            return False
+    if any(answer is False for answer in answers):
+        return False
+    if any(answer is True for answer in answers):
         return True
-    declared = all_permissions().get(permission)
-    return declared is not None and bool(roles & set(declared.default_roles))
+    return None
 
 
 def require_login_and(permission: str | None):
@@ -90,7 +124,9 @@ def require_login_and(permission: str | None):
 
 
 def requires(permission: str):
-    """Decorate a view: login, membership and ``permission`` in the current community."""
+    """Decorate a view: login, membership and ``permission`` in the current community.
+
+    The name is checked against the declared permissions when the plugin loads."""
 
     def decorate(view):
         @wraps(view)
@@ -110,3 +146,55 @@ def public(view):
     """Mark a plugin view as open to visitors (public boards, QR check-in pages)."""
     view.gongzhi_public = True
     return view
+
+
+# ----- names are checked at start-up ----------------------------------------------------
+# Literal permission names in code and templates: requires("x"), has_permission('x'),
+# permission="x" (Widget, NavItem). Names built at run time must still be declared, and
+# ``declared()`` raises for them when first used.
+_NAME_USE = re.compile(
+    r"""(?:\brequires|\bhas_permission|\bpermission\s*=)\s*\(?\s*["']([a-z][\w.]*)["']"""
+)
+_scanned: dict[tuple[Path, float], list[tuple[str, str]]] = {}
+
+
+def permission_names_in(folder: Path) -> list[tuple[str, str]]:
+    """(name, "file:line") for every literal permission name used under ``folder``."""
+    found: list[tuple[str, str]] = []
+    for path in sorted(folder.rglob("*")):
+        if path.suffix not in (".py", ".html") or "migrations" in path.parts:
+            continue
+        key = (path, path.stat().st_mtime)
+        if key not in _scanned:
+            uses = []
+            for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                uses += [(m.group(1), f"{path}:{lineno}") for m in _NAME_USE.finditer(line)]
+            _scanned[key] = uses
+        found += _scanned[key]
+    return found
+
+
+def check_permission_names(app: Flask, core_folders: list[Path]) -> None:
+    """Every permission name used is declared: a plugin using an undeclared one fails to
+    load with the name in its reason; core using one stops the start (a bug of ours)."""
+    plugin_host = app.extensions["gongzhi.plugins"]
+    core_names = {p.name for p in CORE_PERMISSIONS}
+    for folder in core_folders:
+        for name, where in permission_names_in(folder):
+            if name.startswith("core.") and name not in core_names:
+                raise UndeclaredPermission(f"core uses undeclared permission {name!r} at {where}")
+    for record in plugin_host.active():
+        uses = permission_names_in(record.package_dir) if record.package_dir else []
+        uses += [
+            (view.gongzhi_permission, endpoint)
+            for endpoint, view in app.view_functions.items()
+            if endpoint.split(".")[0].split("_")[0] == record.id
+            and getattr(view, "gongzhi_permission", None)
+        ]
+        known = core_names | set(plugin_host.permissions)
+        unknown = sorted({(n, w) for n, w in uses if n not in known}, key=lambda u: u[1])
+        if unknown:
+            names = ", ".join(sorted({n for n, _ in unknown}))
+            plugin_host.mark_failed(
+                record.id, f"uses undeclared permission {names} (at {unknown[0][1]})"
+            )

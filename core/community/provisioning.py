@@ -6,8 +6,10 @@ from flask import current_app
 
 from core.extensions import db
 from core.plugins.gateway import run_lifecycle
-from tenants.context import tenant_scope
-from tenants.models import PluginActivation, Tenant
+from core.services.i18n import DEFAULT_LOCALE
+from core.services.time import DEFAULT_TIMEZONE
+from tenants.context import community_scope
+from tenants.models import COMMUNITY_KINDS, PluginActivation, Tenant
 
 
 def create_community(
@@ -15,10 +17,10 @@ def create_community(
     slug: str,
     name_zh: str,
     name_en: str,
-    kind: str = "urban",
+    kind: str = COMMUNITY_KINDS[0],
     households: int = 0,
-    timezone: str = "Asia/Shanghai",
-    default_locale: str = "zh_Hans",
+    timezone: str = DEFAULT_TIMEZONE,
+    default_locale: str = DEFAULT_LOCALE,
     plugins: list[str] | None = None,
 ) -> Tenant:
     """Create and commit a community with ``plugins`` (default: DEFAULT_PLUGINS) enabled."""
@@ -36,7 +38,7 @@ def create_community(
     host = current_app.extensions["gongzhi.plugins"]
     wanted = current_app.config["DEFAULT_PLUGINS"] if plugins is None else plugins
     switched_on = [p for p in wanted if (record := host.get(p)) is not None and record.active]
-    with tenant_scope(tenant.id):
+    with community_scope(tenant):
         for plugin_id in switched_on:
             db.session.add(PluginActivation(plugin_id=plugin_id, enabled=True, settings={}))
         db.session.commit()

@@ -1,77 +1,53 @@
-"""One facade for plugin calls in a community: which are on, their settings, gated hooks.
+"""The plugin gateway: one object per community scope for every plugin call.
 
-Every per-community hook call goes through here, so a plugin the community has not
-enabled is never called. Display hooks are called one plugin at a time so that one
-failing plugin shows "module unavailable" in its slot and the page still renders.
+It knows which plugins the community has on, their settings (one query per scope, not
+per call), and owns the one rule for showing what plugins return (:meth:`Gateway.collect`):
+call each enabled plugin in a savepoint, flatten, filter by permission, sort by ``order``
+then plugin id, and one failure policy:
+
+* the failure is logged with its traceback, the plugin id, the hook and the community;
+* it is reported back to the caller (``Collected.failed``), which names it where the
+  person can see it: "module unavailable" in a slot, a line in an export;
+* strict mode (tests, CI) re-raises instead.
+
+Dashboard, public home, menu, search and export all go through ``collect``; nothing else
+loops over hooks for display.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app, g
+from flask import current_app
 from markupsafe import Markup
+from pluggy import HookImpl
 
 from core.extensions import cache as shared_cache
 from core.extensions import db
 from core.plugins.host import PluginHost, call_impl
 from core.plugins.settings import decode_settings
-from tenants.context import tenant_scope
+from tenants.context import (
+    CommunityScope,
+    TenantScopeError,
+    community_scope,
+    current_scope,
+)
 from tenants.models import PluginActivation, Tenant
 
 log = logging.getLogger("gongzhi.plugins")
+ENABLED_TTL = 300  # seconds the shared (Redis) copy of a community's enabled set lives
 
 
 def host() -> PluginHost:
     return current_app.extensions["gongzhi.plugins"]
 
 
-def enabled_plugins(tenant: Tenant | None = None) -> frozenset[str]:
-    """Ids of the plugins ``tenant`` (default: the current community) has on."""
-    tenant = tenant or g.get("tenant")
-    if tenant is None:
-        return frozenset()
-    per_request = g.setdefault("_enabled_plugins", {})
-    if tenant.id not in per_request:
-        switched_on = shared_cache.get(_cache_key(tenant.id))
-        if switched_on is None:
-            with tenant_scope(tenant.id):
-                switched_on = sorted(
-                    db.session.execute(
-                        db.select(PluginActivation.plugin_id).where(
-                            PluginActivation.enabled.is_(True)
-                        )
-                    ).scalars()
-                )
-            shared_cache.set(_cache_key(tenant.id), switched_on, timeout=300)
-        h = host()
-        per_request[tenant.id] = frozenset((set(switched_on) | h.always_on()) & set(h.active_ids))
-    return per_request[tenant.id]
-
-
-def _cache_key(tenant_id: int) -> str:
-    return f"enabled-plugins:{tenant_id}"
-
-
-def forget_enabled_cache(tenant: Tenant | None = None) -> None:
-    """After switching a plugin: drop the request's and the shared (Redis) copy."""
-    g.pop("_enabled_plugins", None)
-    tenant = tenant or g.get("tenant")
-    if tenant is not None:
-        shared_cache.delete(_cache_key(tenant.id))
-
-
-def tenant_hooks(tenant: Tenant | None = None):
-    """The hook relay for a community: ``tenant_hooks().search(...)``."""
-    return host().hooks(enabled_plugins(tenant))
-
-
 @dataclass
 class Unavailable:
-    """Stands in for a display hook's result when the plugin raised."""
+    """Stands in for a plugin's result when the plugin raised ("module unavailable")."""
 
     plugin_id: str
 
@@ -85,61 +61,210 @@ class Unavailable:
         )
 
 
-def run_isolated(plugin_id: str, what: str, fn: Callable[[], Any], tenant=None) -> Any:
-    """Run one plugin's display code in a savepoint, so it cannot poison the request's
-    transaction; if it raises, log it and answer ``Unavailable`` (strict mode re-raises)."""
-    try:
-        with db.session.begin_nested():
-            return fn()
-    except Exception:
-        if host().strict:
-            raise
-        slug = getattr(tenant or g.get("tenant"), "slug", "?")
-        log.exception("plugin %s failed in %s for community %s", plugin_id, what, slug)
-        return Unavailable(plugin_id)
+@dataclass(frozen=True)
+class Entry:
+    """One thing a plugin contributed to a page, or its ``Unavailable`` stand-in."""
+
+    plugin_id: str
+    item: Any
+    order: int
+
+    @property
+    def failed(self) -> bool:
+        return isinstance(self.item, Unavailable)
 
 
-def call_isolated(hook_name: str, tenant: Tenant | None = None, **kwargs) -> list[tuple[str, Any]]:
-    """Call a display hook one enabled plugin at a time; failures become ``Unavailable``."""
-    tenant = tenant or g.get("tenant")
-    kwargs = {**kwargs, "tenant": tenant}  # every per-community hook may ask for it
-    out: list[tuple[str, Any]] = []
-    for impl in host().implementations(enabled_plugins(tenant), hook_name):
-        result = run_isolated(
-            impl.plugin_name, hook_name, lambda impl=impl: call_impl(impl, kwargs), tenant
-        )
-        if result is not None:
-            out.append((impl.plugin_name, result))
-    return out
+@dataclass
+class Collected:
+    """What ``collect`` gathered: entries in display order, and the plugins that failed."""
+
+    entries: list[Entry] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries)
+
+    def items(self) -> list[Any]:
+        return [e.item for e in self.entries if not e.failed]
 
 
-def plugin_settings(plugin_id: str, tenant: Tenant | None = None) -> dict[str, Any]:
-    """The community's settings for a plugin, with schema defaults filled in."""
-    tenant = tenant or g.get("tenant")
-    schema = host().settings_schema(plugin_id)
-    values = {f.key: f.default for f in schema}
-    if tenant is None:
-        return values
-    with tenant_scope(tenant.id):
-        row = db.session.execute(
-            db.select(PluginActivation).where(PluginActivation.plugin_id == plugin_id)
-        ).scalar_one_or_none()
-    if row is not None:
-        values.update(decode_settings(schema, row.settings or {}))
-    return values
+class Gateway:
+    """The plugin calls of one community. Get it with :func:`gateway`."""
 
+    def __init__(self, plugin_host: PluginHost, tenant_id: int) -> None:
+        self.host = plugin_host
+        self.tenant_id = tenant_id
+        self._activations: dict[str, PluginActivation] | None = None
+        self._enabled: frozenset[str] | None = None
+        self._settings: dict[str, dict[str, Any]] = {}
 
-def run_lifecycle(plugin_id: str, hook_name: str, tenant: Tenant) -> None:
-    """Call ``on_enable``/``on_disable`` of one plugin, after the switching commit."""
-    h = host()
-    for impl in h.implementations(frozenset({plugin_id}), hook_name):
-        pid = impl.plugin_name
+    # ----- what is on, and how it is set ------------------------------------------------
+    def _rows(self) -> dict[str, PluginActivation]:
+        if self._activations is None:
+            with community_scope(self.tenant_id):
+                rows = db.session.execute(db.select(PluginActivation)).scalars()
+                self._activations = {row.plugin_id: row for row in rows}
+        return self._activations
+
+    @property
+    def enabled(self) -> frozenset[str]:
+        """Ids of the plugins this community has on (loaded, compatible, switched on)."""
+        if self._enabled is None:
+            switched_on = shared_cache.get(_cache_key(self.tenant_id))
+            if switched_on is None:
+                switched_on = sorted(pid for pid, row in self._rows().items() if row.enabled)
+                shared_cache.set(_cache_key(self.tenant_id), switched_on, timeout=ENABLED_TTL)
+            active = set(self.host.active_ids)
+            self._enabled = frozenset((set(switched_on) | self.host.always_on()) & active)
+        return self._enabled
+
+    def settings(self, plugin_id: str) -> dict[str, Any]:
+        """The community's settings for a plugin, with schema defaults filled in."""
+        if plugin_id not in self._settings:
+            schema = self.host.settings_schema(plugin_id)
+            values = {f.key: f.default for f in schema}
+            row = self._rows().get(plugin_id)
+            if row is not None:
+                values.update(decode_settings(schema, row.settings or {}))
+            self._settings[plugin_id] = values
+        return dict(self._settings[plugin_id])
+
+    def forget(self) -> None:
+        """After switching a plugin or saving settings: drop this and the shared copy."""
+        self._activations, self._enabled, self._settings = None, None, {}
+        shared_cache.delete(_cache_key(self.tenant_id))
+
+    # ----- calling plugins --------------------------------------------------------------
+    @property
+    def hooks(self):
+        """A pluggy relay that only calls enabled plugins: ``gateway().hooks.search(...)``."""
+        return self.host.hooks(self.enabled)
+
+    def implementations(self, hook_name: str, only: str | None = None) -> list[HookImpl]:
+        enabled = self.enabled if only is None else self.enabled & {only}
+        return self.host.implementations(enabled, hook_name)
+
+    def run_isolated(self, plugin_id: str, what: str, fn: Callable[[], Any]) -> Any:
+        """Run one plugin's code in a savepoint, so it cannot poison the caller's
+        transaction; if it raises, log it with its traceback and answer ``Unavailable``."""
         try:
-            with tenant_scope(tenant.id):
-                call_impl(impl, {"tenant": tenant})
-                db.session.commit()
+            with db.session.begin_nested():
+                return fn()
         except Exception:
-            db.session.rollback()
-            if h.strict:
+            if self.host.strict:
                 raise
-            log.exception("plugin %s failed in %s for %s", pid, hook_name, tenant.slug)
+            log.exception(
+                "plugin %s failed in %s for community %s", plugin_id, what, self.tenant_id
+            )
+            return Unavailable(plugin_id)
+
+    def call_isolated(self, hook_name: str, **kwargs) -> list[tuple[str, Any]]:
+        """Each enabled plugin's raw answer to a hook, in plugin id order; ``None``
+        answers left out, a plugin that raised answers ``Unavailable``."""
+        kwargs = {**kwargs, "tenant": self.tenant}  # every per-community hook may ask for it
+        out: list[tuple[str, Any]] = []
+        for impl in self.implementations(hook_name):
+            result = self.run_isolated(
+                impl.plugin_name, hook_name, lambda impl=impl: call_impl(impl, kwargs)
+            )
+            if result is not None:
+                out.append((impl.plugin_name, result))
+        return out
+
+    def collect(
+        self,
+        hook_name: str,
+        *,
+        allowed: Callable[[str], bool] | None,
+        access_by_default: bool = True,
+        **kwargs,
+    ) -> Collected:
+        """The display rule, in one place.
+
+        Each enabled plugin answers ``hook_name`` (a list, or one value); the answers are
+        flattened; an item with a ``permission`` is kept only if ``allowed(permission)``,
+        one without is checked against ``<plugin>.access`` unless ``access_by_default`` is
+        off (``allowed=None``: public pages, nothing to check); entries are sorted by
+        ``order`` (an item's own, else its plugin's) then plugin id. A plugin that raised
+        is one ``Unavailable`` entry and is named in ``failed``.
+        """
+        out = Collected()
+        for plugin_id, answer in self.call_isolated(hook_name, **kwargs):
+            plugin_order = self._plugin_order(plugin_id)
+            if isinstance(answer, Unavailable):
+                out.failed.append(plugin_id)
+                out.entries.append(Entry(plugin_id, answer, plugin_order))
+                continue
+            for item in answer if isinstance(answer, list | tuple) else [answer]:
+                if item is None:
+                    continue
+                if allowed is not None:
+                    needed = getattr(item, "permission", None)
+                    if needed is None and access_by_default:
+                        needed = f"{plugin_id}.access"
+                    if needed is not None and not allowed(needed):
+                        continue
+                order = getattr(item, "order", None)
+                out.entries.append(Entry(plugin_id, item, plugin_order if order is None else order))
+        out.entries.sort(key=lambda e: (e.order, e.plugin_id))  # stable: keeps a plugin's own
+        return out
+
+    def _plugin_order(self, plugin_id: str) -> int:
+        record = self.host.get(plugin_id)
+        return record.meta.order if record and record.meta else 100
+
+    @property
+    def tenant(self) -> Tenant:
+        scope = current_scope()
+        if isinstance(scope, CommunityScope) and scope.tenant_id == self.tenant_id:
+            return scope.tenant
+        return db.session.get(Tenant, self.tenant_id)
+
+
+def _cache_key(tenant_id: int) -> str:
+    return f"enabled-plugins:{tenant_id}"
+
+
+def gateway(tenant: Tenant | int | None = None) -> Gateway:
+    """The gateway of the community in scope (kept on the scope), or of ``tenant``."""
+    scope = current_scope()
+    tenant_id = tenant if isinstance(tenant, int) or tenant is None else tenant.id
+    if isinstance(scope, CommunityScope) and tenant_id in (None, scope.tenant_id):
+        gw = scope.cache.get("gateway")
+        if gw is None:
+            gw = scope.cache["gateway"] = Gateway(host(), scope.tenant_id)
+        return gw
+    if tenant_id is None:
+        raise TenantScopeError("no community in scope: enter one with community_scope(tenant)")
+    return Gateway(host(), tenant_id)
+
+
+def enabled_plugins(tenant: Tenant | int | None = None) -> frozenset[str]:
+    """Ids of the plugins the community (default: the one in scope) has on."""
+    if tenant is None and not isinstance(current_scope(), CommunityScope):
+        return frozenset()
+    return gateway(tenant).enabled
+
+
+def plugin_settings(plugin_id: str, tenant: Tenant | int | None = None) -> dict[str, Any]:
+    """A plugin's settings for the community in scope (or ``tenant``), defaults filled in.
+
+    Raises ``TenantScopeError`` with no community in scope: a default silently read for
+    the wrong community is worse than an error."""
+    return gateway(tenant).settings(plugin_id)
+
+
+def run_lifecycle(plugin_id: str, hook_name: str, tenant: Tenant | int) -> None:
+    """Call ``on_enable``/``on_disable`` of one plugin in the community's scope, after the
+    switching commit; the hook's own writes are committed, a failure rolled back."""
+    with community_scope(tenant):
+        gw = gateway()
+        for impl in gw.host.implementations(frozenset({plugin_id}), hook_name):
+            try:
+                call_impl(impl, {"tenant": gw.tenant})
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                if gw.host.strict:
+                    raise
+                log.exception("plugin %s failed in %s for %s", plugin_id, hook_name, tenant)

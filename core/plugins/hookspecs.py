@@ -243,12 +243,13 @@ def cli_commands():
     """
 
 
-@hookspec(firstresult=True)
+@hookspec
 def permission_decision(tenant, user, permission):
     """Decide a permission check: True allows, False denies, None has no opinion.
 
-    Per community, first non-None result wins; with no opinion, the role rules decide.
-    Fails closed: a decision hook that raises denies.
+    Per community, every enabled plugin is asked: any False denies whatever the plugin
+    order, else any True allows; with no opinion, the role rules decide. Fails closed: a
+    decision hook that raises denies.
 
     Example::
 

@@ -8,11 +8,12 @@ reason, and the app still starts (``PLUGINS_STRICT`` re-raises, for tests and CI
 
 from __future__ import annotations
 
+import importlib.util
 import logging
-import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.metadata import entry_points
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -27,8 +28,9 @@ from core.plugins.types import Permission, PluginMeta, Role, SettingField
 log = logging.getLogger("gongzhi.plugins")
 
 # 1.1: ask_plugins, hookspec, community_members/find_member, UTCDateTime, csv/xlsx_response,
-# pgettext, community_lock, plugin static files. Plugins declaring ">=1.0,<2" keep working.
-PLUGIN_API_VERSION = "1.1.0"
+# pgettext, community_lock, plugin static files. 1.2: community_scope everywhere, checked
+# permission names, deny-wins decisions. Plugins declaring ">=1.0,<2" keep working.
+PLUGIN_API_VERSION = "1.2.0"
 ENTRY_POINT_GROUP = "gongzhi.plugins"
 ACTIVE, FAILED, INCOMPATIBLE = "active", "failed", "incompatible"
 
@@ -45,6 +47,9 @@ class LoadedPlugin:
     meta: PluginMeta | None = None
     error: str | None = None
     distribution: str | None = None
+    # The plugin's package folder, known even when its import failed: Alembic needs its
+    # migrations whatever the plugin's status (docs/operations.md, "Upgrades").
+    package_dir: Path | None = None
 
     @property
     def active(self) -> bool:
@@ -79,7 +84,8 @@ class PluginHost:
             try:
                 module = ep.load()
             except Exception as exc:  # a broken plugin must not stop the platform
-                self._fail(ep.name, FAILED, f"import failed: {exc!r}", dist, exc)
+                record = self._fail(ep.name, FAILED, f"import failed: {exc!r}", dist, exc)
+                record.package_dir = _package_dir_of(ep.module)
                 continue
             self.add(ep.name, module, distribution=dist)
 
@@ -87,14 +93,18 @@ class PluginHost:
         """Register one plugin object (a module or any object with ``meta`` and hookimpls)."""
         meta = getattr(module, "meta", None)
         if not isinstance(meta, PluginMeta):
-            return self._fail(plugin_id, FAILED, "no `meta = PluginMeta(...)` found", distribution)
+            return self._fail(
+                plugin_id, FAILED, "no `meta = PluginMeta(...)` found", distribution, module=module
+            )
         if meta.id != plugin_id:
             return self._fail(
                 plugin_id, FAILED, f"meta.id {meta.id!r} != entry point {plugin_id!r}", distribution
             )
         problem = api_incompatibility(meta.api)
         if problem:  # keep meta: the operator sees which version asked for what
-            return self._fail(plugin_id, INCOMPATIBLE, problem, distribution, meta=meta)
+            return self._fail(
+                plugin_id, INCOMPATIBLE, problem, distribution, meta=meta, module=module
+            )
         try:
             spec_module = getattr(module, "hookspecs", None)
             if spec_module is not None:
@@ -104,20 +114,44 @@ class PluginHost:
         except Exception as exc:
             if self.pm.is_registered(module):
                 self.pm.unregister(module)
-            return self._fail(plugin_id, FAILED, f"registration failed: {exc!r}", distribution, exc)
+            return self._fail(
+                plugin_id, FAILED, f"registration failed: {exc!r}", distribution, exc, module=module
+            )
         record = LoadedPlugin(plugin_id, ACTIVE, module, meta, None, distribution)
+        record.package_dir = _folder_of(module)
         self.plugins[plugin_id] = record
         return record
 
-    def _fail(self, plugin_id, status, reason, distribution=None, exc=None, meta=None):
-        log.error("plugin %s %s: %s", plugin_id, status, reason)
-        if exc is not None:
-            log.debug("".join(traceback.format_exception(exc)))
+    def _fail(
+        self, plugin_id, status, reason, distribution=None, exc=None, meta=None, module=None
+    ) -> LoadedPlugin:
+        if exc is not None:  # the whole traceback: the reason alone rarely finds the bug
+            log.error("plugin %s %s: %s", plugin_id, status, reason, exc_info=exc)
+        else:
+            log.error("plugin %s %s: %s", plugin_id, status, reason)
         record = LoadedPlugin(plugin_id, status, meta=meta, error=reason, distribution=distribution)
+        record.package_dir = _folder_of(module)
         self.plugins[plugin_id] = record
         if self.strict:
             raise PluginLoadError(f"plugin {plugin_id}: {reason}") from exc
         return record
+
+    def mark_failed(self, plugin_id: str, reason: str, exc: BaseException | None = None) -> None:
+        """A plugin that loaded but broke later at start-up (its blueprint, a name check):
+        unregister it so no hook of its is called, and keep the reason for the operator."""
+        record = self.plugins[plugin_id]
+        if record.module is not None and self.pm.is_registered(record.module):
+            self.pm.unregister(record.module)
+        self._subset_cache.clear()
+        self.permissions = {
+            name: perm
+            for name, perm in self.permissions.items()
+            if not name.startswith(plugin_id + ".")
+        }
+        failed = self._fail(
+            plugin_id, FAILED, reason, record.distribution, exc, record.meta, record.module
+        )
+        failed.module = record.module
 
     def _collect_declarations(self, plugin_id: str, module) -> None:
         declared = self._call_one(module, "permissions") or []
@@ -188,6 +222,22 @@ class PluginHost:
             return []
         impls = [impl for impl in caller.get_hookimpls() if impl.plugin_name in enabled]
         return sorted(impls, key=lambda impl: impl.plugin_name)
+
+
+def _folder_of(module) -> Path | None:
+    module_file = getattr(module, "__file__", None)
+    return Path(module_file).parent if module_file else None
+
+
+def _package_dir_of(module_name: str) -> Path | None:
+    """Where a package lies, found without running its code (its import failed)."""
+    try:
+        spec = importlib.util.find_spec(module_name)
+    except Exception:  # a parent package that fails too: nothing to find
+        return None
+    if spec is None or not spec.origin:
+        return None
+    return Path(spec.origin).parent
 
 
 def call_impl(impl: HookImpl, kwargs: dict) -> Any:

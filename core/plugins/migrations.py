@@ -2,6 +2,8 @@
 
 ``flask db upgrade`` upgrades every branch (its default target is ``heads``), so a new
 plugin's tables arrive with the usual deploy step. Migrations never run at start-up.
+Every installed plugin's branch is known, active or not (failed, incompatible): the
+database may already hold its revision.
 """
 
 from __future__ import annotations
@@ -16,13 +18,18 @@ from core.plugins.host import PluginHost
 
 
 def plugin_migration_dirs(host: PluginHost) -> list[str]:
-    dirs = []
-    for record in host.active():
-        module_file = getattr(record.module, "__file__", None)
-        if not module_file:
+    """Every installed plugin's ``migrations/versions``, whatever its status.
+
+    A failed or incompatible plugin whose tables were migrated earlier still has its
+    revision in ``alembic_version``: without its folder Alembic cannot locate that
+    revision and ``flask db upgrade`` fails for the whole platform.
+    """
+    dirs: list[str] = []
+    for record in sorted(host.plugins.values(), key=lambda r: r.id):
+        if record.package_dir is None:
             continue
-        versions = Path(module_file).parent / "migrations" / "versions"
-        if versions.is_dir():
+        versions = Path(record.package_dir) / "migrations" / "versions"
+        if versions.is_dir() and str(versions) not in dirs:
             dirs.append(str(versions))
     return dirs
 

@@ -8,9 +8,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 import xlsxwriter
-from flask import Response, g
+from flask import Response
 
 from core.services.time import DEFAULT_TIMEZONE, to_local
+from tenants.context import current_community
 
 
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> Response:
@@ -31,7 +32,7 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence])
 def _cell(value):
     """Excel has no time zones: aware times become the community's wall-clock time."""
     if isinstance(value, datetime) and value.tzinfo is not None:
-        tenant = g.get("tenant")
+        tenant = current_community()
         return to_local(value, tenant.timezone if tenant else DEFAULT_TIMEZONE).replace(tzinfo=None)
     if isinstance(value, dict | list):
         return str(value)

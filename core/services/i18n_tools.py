@@ -18,10 +18,10 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the repository (this file: core/services/)
 LOCALES = ("zh_Hans", "en")
 METHOD_MAP = [("**.html", "jinja2"), ("**.py", "python")]
 OPTIONS = {"**.html": {"extensions": "jinja2.ext.i18n", "silent": "false"}}
@@ -63,7 +63,8 @@ def extract(sources: list[Path]) -> Catalog:
             template.add(
                 message,
                 None,
-                [(str(source / filename), lineno)],
+                # Relative: catalogues must not depend on where the checkout lies.
+                [(f"{source.name}/{filename}", lineno)],
                 auto_comments=comments,
                 context=context,
             )
@@ -140,13 +141,40 @@ def missing(only: str | None = None) -> list[str]:
     ]
 
 
+def compiled_messages(catalog: Catalog) -> dict:
+    """What gettext reads from a compiled catalogue: each message's (context, id or plural
+    ids) with its translation(s), and the plural rule. Headers that only describe the file
+    (``Generated-By``, dates, translator) are left out: they differ between Babel versions
+    and machines without changing a single translation."""
+    messages = {
+        (message.context, _as_key(message.id)): _as_key(message.string)
+        for message in catalog
+        if message.id
+    }
+    plural_rule = (catalog.num_plurals, "".join(catalog.plural_expr.split()))
+    return {"plural rule": plural_rule, "messages": messages}
+
+
+def _as_key(value):
+    return tuple(value) if isinstance(value, tuple | list) else value
+
+
 def compiled_matches(translations: Path, locale: str) -> bool:
-    """True if the committed .mo is exactly what the committed .po compiles to."""
+    """True if the committed .mo holds the messages the committed .po compiles to.
+
+    The .po is compiled in memory and read back, so fuzzy, obsolete and untranslated
+    entries are dropped (and empty plural forms filled) exactly as the compiler does;
+    then its messages are compared with the committed .mo's, not the bytes."""
     path = po_path(translations, locale)
+    mo = path.with_suffix(".mo")
+    if not mo.exists():
+        return False
     buffer = io.BytesIO()
     write_mo(buffer, load(path, locale), use_fuzzy=False)
-    mo = path.with_suffix(".mo")
-    return mo.exists() and mo.read_bytes() == buffer.getvalue()
+    buffer.seek(0)
+    with mo.open("rb") as fh:
+        committed = read_mo(fh)
+    return compiled_messages(committed) == compiled_messages(read_mo(buffer))
 
 
 if __name__ == "__main__":

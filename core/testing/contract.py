@@ -291,7 +291,7 @@ def _disabled_problems(app: Flask, plugin_id: str) -> list[str]:
     from core.extensions import db
     from core.models import User
     from core.plugin_api import commit
-    from tenants.context import tenant_scope
+    from tenants.context import community_scope
     from tenants.models import Membership
 
     host: PluginHost = app.extensions["gongzhi.plugins"]
@@ -308,7 +308,7 @@ def _disabled_problems(app: Flask, plugin_id: str) -> list[str]:
         user.set_password(password)
         db.session.add(user)
         db.session.commit()
-        with tenant_scope(tenant.id):
+        with community_scope(tenant):
             db.session.add(Membership(user_id=user.id, role="admin"))
             db.session.commit()
         tenant_id = tenant.id
@@ -332,7 +332,7 @@ def _disabled_problems(app: Flask, plugin_id: str) -> list[str]:
         for path in ("/", "/search?q=contract", "/members", "/settings", "/export.zip"):
             admin.get(base + path)
         anonymous.get(base + "/")
-        with app.test_request_context(), tenant_scope(tenant_id):
+        with app.test_request_context(), community_scope(tenant_id):
             emit("contract_check", plugin=plugin_id)
             commit()
     if calls:

@@ -44,7 +44,7 @@ def make_user(app) -> Callable:
     """``make_user(email, community=None, role="member", extra_roles=(), operator=False)``."""
     from core.extensions import db
     from core.models import User
-    from tenants.context import tenant_scope
+    from tenants.context import community_scope
     from tenants.models import Membership
 
     def make(
@@ -66,7 +66,7 @@ def make_user(app) -> Callable:
                 db.session.add(user)
                 db.session.commit()
             if community is not None:
-                with tenant_scope(community.id):
+                with community_scope(community.id):
                     db.session.add(
                         Membership(user_id=user.id, role=role, extra_roles=list(extra_roles))
                     )
@@ -134,12 +134,12 @@ def enable_plugin(app) -> Callable:
     """``enable_plugin(community, "notices", per_page=10)``: switch on, set settings,
     run ``on_enable`` after commit, exactly as the settings page does."""
     from core.extensions import db
-    from core.plugins.gateway import forget_enabled_cache, run_lifecycle
-    from tenants.context import tenant_scope
+    from core.plugins.gateway import gateway, run_lifecycle
+    from tenants.context import community_scope
     from tenants.models import PluginActivation
 
     def enable(tenant, plugin_id: str, **settings):
-        with app.test_request_context(), tenant_scope(tenant.id):
+        with app.test_request_context(), community_scope(tenant.id):
             row = db.session.execute(
                 db.select(PluginActivation).where(PluginActivation.plugin_id == plugin_id)
             ).scalar_one_or_none()
@@ -149,8 +149,8 @@ def enable_plugin(app) -> Callable:
             row.enabled = True
             row.settings = {**(row.settings or {}), **settings}
             db.session.commit()
-            forget_enabled_cache(tenant)
-            run_lifecycle(plugin_id, "on_enable", db.session.merge(tenant))
+            gateway().forget()
+            run_lifecycle(plugin_id, "on_enable", tenant.id)
 
     return enable
 
@@ -160,16 +160,11 @@ def in_community(app):
     """``with in_community(tenant): ...`` an app context scoped to the community."""
     from contextlib import contextmanager
 
-    from tenants.context import tenant_scope
+    from tenants.context import community_scope
 
     @contextmanager
     def scoped(tenant):
-        with app.test_request_context(), tenant_scope(tenant.id):
-            from flask import g
-
-            from core.extensions import db
-
-            g.tenant = db.session.merge(tenant)
-            yield
+        with app.test_request_context(), community_scope(tenant.id) as scope:
+            yield scope
 
     return scoped

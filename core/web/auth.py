@@ -26,7 +26,7 @@ from core.services.i18n import LANGUAGES
 from core.services.mail import send_mail
 from core.services.time import as_aware, utcnow
 from core.web.forms import ForgotForm, LoginForm, ResetForm, SignupForm
-from tenants.context import all_tenants, tenant_scope
+from tenants.context import all_tenants, community_scope
 from tenants.models import Invitation, Membership, Tenant
 
 bp = Blueprint("auth", __name__)
@@ -209,7 +209,7 @@ def accept_invitation(token: str):
 def _join(invitation: Invitation, tenant: Tenant, user: User) -> None:
     from core.community import audit
 
-    with tenant_scope(tenant.id):
+    with community_scope(tenant):
         existing = db.session.execute(
             db.select(Membership).where(Membership.user_id == user.id)
         ).scalar_one_or_none()
@@ -227,7 +227,7 @@ def create_invitation(tenant: Tenant, email: str, role: str) -> str:
     import secrets
 
     token = secrets.token_urlsafe(24)
-    with tenant_scope(tenant.id):
+    with community_scope(tenant):
         db.session.add(
             Invitation(
                 email=email.strip().lower(),

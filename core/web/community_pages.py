@@ -12,7 +12,6 @@ from flask import (
     Response,
     abort,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -26,20 +25,14 @@ from core.community import audit
 from core.community.permissions import has_permission, membership, public, requires
 from core.extensions import db
 from core.models import AuditEntry
-from core.plugins.gateway import (
-    call_isolated,
-    enabled_plugins,
-    forget_enabled_cache,
-    host,
-    run_isolated,
-    run_lifecycle,
-)
+from core.plugins.gateway import gateway, host, run_lifecycle
 from core.plugins.settings import encode_form, settings_form
 from core.services.exports import csv_response
 from core.services.i18n import localized
 from core.services.pagination import paginate
 from core.web.auth import create_invitation
-from core.web.forms import CommunityProfileForm, InviteForm, RolesForm
+from core.web.forms import ROLE_LABELS, CommunityProfileForm, InviteForm, RolesForm
+from tenants.context import current_community
 from tenants.models import Membership, PluginActivation
 
 bp = Blueprint("community", __name__, url_prefix="/c/<tenant>")
@@ -50,44 +43,31 @@ bp = Blueprint("community", __name__, url_prefix="/c/<tenant>")
 def dashboard():
     if not current_user.is_authenticated or membership() is None:
         return public_home()
+    gw = gateway()
     widgets = []
-    for plugin_id, items in call_isolated("dashboard_widgets", user=current_user):
-        if not isinstance(items, list):
-            widgets.append({"plugin": plugin_id, "title": "", "html": items, "order": 999})
+    for entry in gw.collect("dashboard_widgets", allowed=has_permission, user=current_user):
+        if entry.failed:  # the plugin's hook raised: its slot says so
+            widgets.append({"plugin": entry.plugin_id, "title": "", "html": entry.item})
             continue
-        for widget in items:
-            if widget.permission and not has_permission(widget.permission):
-                continue
-            widgets.append(_render_widget(plugin_id, widget))
-    widgets.sort(key=lambda w: (w["order"], w["plugin"]))
+        widget = entry.item
+        # The widget's HTML is the plugin's own rendered template: trusted.
+        html = gw.run_isolated(
+            entry.plugin_id, f"widget {widget.id}", lambda w=widget: Markup(w.render())
+        )
+        widgets.append({"plugin": entry.plugin_id, "title": localized(widget.title), "html": html})
     return render_template("community/dashboard.html", widgets=widgets)
 
 
-def _render_widget(plugin_id: str, widget) -> dict:
-    # The widget's HTML is the plugin's own rendered template: trusted.
-    html = run_isolated(plugin_id, f"widget {widget.id}", lambda: Markup(widget.render()))
-    return {
-        "plugin": plugin_id,
-        "title": localized(widget.title),
-        "html": html,
-        "order": widget.order,
-    }
-
-
 def public_home():
-    links = []
-    for plugin_id, items in call_isolated("public_pages"):
-        if isinstance(items, list):
-            links += [
-                {
-                    "label": localized(i.label),
-                    "url": url_for(i.endpoint, **i.url_values),
-                    "order": i.order,
-                    "plugin": plugin_id,
-                }
-                for i in items
-            ]
-    links.sort(key=lambda link: (link["order"], link["plugin"]))
+    links = [
+        {
+            "label": localized(entry.item.label),
+            "url": url_for(entry.item.endpoint, **entry.item.url_values),
+            "plugin": entry.plugin_id,
+        }
+        for entry in gateway().collect("public_pages", allowed=None)
+        if not entry.failed  # logged; visitors simply do not get that link
+    ]
     return render_template("community/public.html", links=links)
 
 
@@ -96,12 +76,12 @@ def join():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.signup", next=url_for("community.dashboard")))
     if membership() is None:
-        if not g.tenant.open_registration:
+        if not current_community().open_registration:
             abort(403)
         db.session.add(Membership(user_id=current_user.id, role="member"))
         audit.record("member.joined", current_user.email, role="member", via="self")
         db.session.commit()
-        flash(_("Welcome to %(community)s.", community=g.tenant.name()), "success")
+        flash(_("Welcome to %(community)s.", community=current_community().name()), "success")
     return redirect(url_for("community.dashboard"))
 
 
@@ -113,19 +93,24 @@ def _activation(plugin_id: str) -> PluginActivation | None:
 
 
 def _plugin_rows() -> list[dict]:
-    enabled = enabled_plugins()
-    rows = []
-    for record in sorted(
-        host().plugins.values(), key=lambda r: ((r.meta.order if r.meta else 999), r.id)
-    ):
-        rows.append({"record": record, "enabled": record.id in enabled})
-    return rows
+    gw = gateway()
+    return [
+        {
+            "record": record,
+            "enabled": record.id in gw.enabled,
+            "has_settings": bool(gw.host.settings_schema(record.id)),
+        }
+        for record in sorted(
+            gw.host.plugins.values(), key=lambda r: ((r.meta.order if r.meta else 999), r.id)
+        )
+    ]
 
 
 @bp.route("/settings", methods=["GET", "POST"])
 @requires("core.settings")
 def settings():
-    form = CommunityProfileForm(obj=g.tenant)
+    tenant = current_community()
+    form = CommunityProfileForm(obj=tenant)
     if form.validate_on_submit():
         changed = {
             name: getattr(form, name).data
@@ -137,9 +122,9 @@ def settings():
                 "default_locale",
                 "open_registration",
             )
-            if getattr(g.tenant, name) != getattr(form, name).data
+            if getattr(tenant, name) != getattr(form, name).data
         }
-        form.populate_obj(g.tenant)
+        form.populate_obj(tenant)
         audit.record("settings.changed", "community", **{k: str(v) for k, v in changed.items()})
         db.session.commit()
         flash(_("Settings saved."), "success")
@@ -169,9 +154,9 @@ def toggle_plugin(plugin_id: str):
     row.enabled = turn_on
     audit.record("plugin.enabled" if turn_on else "plugin.disabled", plugin_id)
     db.session.commit()
-    forget_enabled_cache()
+    gateway().forget()
     if turn_on != was_on:
-        run_lifecycle(plugin_id, "on_enable" if turn_on else "on_disable", g.tenant)
+        run_lifecycle(plugin_id, "on_enable" if turn_on else "on_disable", current_community())
     flash(
         (_("%(module)s is on.") if turn_on else _("%(module)s is off; its data is kept."))
         % {"module": localized(record.meta.label)},
@@ -181,7 +166,7 @@ def toggle_plugin(plugin_id: str):
 
 
 def _dependency_problem(plugin_id: str, turn_on: bool) -> str | None:
-    enabled = enabled_plugins()
+    enabled = gateway().enabled
     record = host().get(plugin_id)
     if turn_on:
         missing = [p for p in record.meta.requires if p not in enabled]
@@ -205,7 +190,7 @@ def _module_row_response(plugin_id: str, status: int = 200):
 @requires("core.settings")
 def plugin_settings_page(plugin_id: str):
     record = host().get(plugin_id)
-    if record is None or not record.active or plugin_id not in enabled_plugins():
+    if record is None or not record.active or plugin_id not in gateway().enabled:
         abort(404)
     schema = host().settings_schema(plugin_id)
     row = _activation(plugin_id)
@@ -222,6 +207,7 @@ def plugin_settings_page(plugin_id: str):
             "plugin.settings", plugin_id, keys=sorted(f.key for f in schema if f.kind != "secret")
         )
         db.session.commit()
+        gateway().forget()
         flash(_("Settings saved."), "success")
         return redirect(url_for("community.plugin_settings_page", plugin_id=plugin_id))
     status = 422 if request.method == "POST" else 200
@@ -236,7 +222,7 @@ def plugin_settings_page(plugin_id: str):
 def members():
     form = InviteForm()
     if form.validate_on_submit():
-        link = create_invitation(g.tenant, form.email.data, form.role.data)
+        link = create_invitation(current_community(), form.email.data, form.role.data)
         audit.record("member.invited", form.email.data.lower(), role=form.role.data)
         db.session.commit()
         flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
@@ -259,8 +245,8 @@ def members():
 
 
 def _role_names() -> dict[str, str]:
-    names = {"admin": _("Admin"), "staff": _("Staff"), "member": _("Member")}
-    enabled = enabled_plugins()
+    names = {role: str(label) for role, label in ROLE_LABELS.items()}
+    enabled = gateway().enabled
     for role in host().roles.values():
         if role.name.split(".")[0] in enabled:
             names[role.name] = localized(role.label)
@@ -325,7 +311,7 @@ def audit_log():
     if request.args.get("format") == "csv":
         rows = db.session.execute(select.order_by(AuditEntry.id.desc())).scalars()
         return csv_response(
-            f"audit-{g.tenant.slug}.csv",
+            f"audit-{current_community().slug}.csv",
             ["at", "actor", "action", "target", "details"],
             (
                 (e.at.isoformat(), e.actor.email if e.actor else "", e.action, e.target, e.details)
@@ -343,31 +329,72 @@ def search():
     q = request.args.get("q", "").strip()[:100]
     results = []
     if q:
-        for plugin_id, items in call_isolated("search", user=current_user, query=q, limit=20):
-            if isinstance(items, list):
-                results += [(plugin_id, r) for r in items]
+        collected = gateway().collect(
+            "search", allowed=has_permission, user=current_user, query=q, limit=20
+        )
+        results = [(entry.plugin_id, entry.item) for entry in collected]
     template = "community/_search_results.html" if request.htmx else "community/search.html"
     return render_template(template, q=q, results=results)
+
+
+# ----- the full export: every module's tables, and what could not be exported --------
+NOT_EXPORTED_FILE = "NOT-EXPORTED.txt"
+
+
+def _collect_exports():
+    return gateway().collect("export_data", allowed=None)
+
+
+@bp.route("/export")
+@requires("core.export")
+def export_page():
+    """What the archive will hold, module by module, and which modules cannot be exported
+    now (their failure is logged): said before anyone relies on the archive for a purge."""
+    collected = _collect_exports()
+    tables: dict[str, list[str]] = {}
+    for entry in collected:
+        if not entry.failed:
+            tables.setdefault(entry.plugin_id, []).append(entry.item.name)
+    return render_template("community/export.html", tables=tables, failed=collected.failed)
 
 
 @bp.route("/export.zip")
 @requires("core.export")
 def export_all():
+    collected = _collect_exports()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for plugin_id, tables in call_isolated("export_data"):
-            if not isinstance(tables, list):
+        for entry in collected:
+            if entry.failed:
                 continue
-            for table in tables:
-                text = io.StringIO()
-                writer = csv.writer(text)
-                writer.writerow(table.columns)
-                writer.writerows(table.rows)
-                archive.writestr(f"{plugin_id}/{table.name}.csv", "\ufeff" + text.getvalue())
-    audit.record("data.exported", "all")
+            table, text = entry.item, io.StringIO()
+            writer = csv.writer(text)
+            writer.writerow(table.columns)
+            writer.writerows(table.rows)
+            archive.writestr(f"{entry.plugin_id}/{table.name}.csv", "\ufeff" + text.getvalue())
+        if collected.failed:
+            archive.writestr(NOT_EXPORTED_FILE, _not_exported_note(collected.failed))
+    audit.record("data.exported", "all", not_exported=collected.failed)
     db.session.commit()
-    return Response(
-        buffer.getvalue(),
-        mimetype="application/zip",
-        headers={"Content-Disposition": f"attachment; filename={g.tenant.slug}-export.zip"},
+    slug = current_community().slug
+    headers = {"Content-Disposition": f"attachment; filename={slug}-export.zip"}
+    if collected.failed:
+        headers["X-Gongzhi-Not-Exported"] = ",".join(collected.failed)
+    return Response(buffer.getvalue(), mimetype="application/zip", headers=headers)
+
+
+def _not_exported_note(failed: list[str]) -> str:
+    """In both languages: an archive outlives the page language it was made in."""
+    lines = []
+    for plugin_id in failed:
+        record = host().get(plugin_id)
+        labels = record.meta.label if record and record.meta else {}
+        lines.append(
+            f"{plugin_id}: {labels.get('zh_Hans', plugin_id)} / {labels.get('en', plugin_id)}"
+        )
+    return (
+        "以下模块的数据未能导出（模块出错，详见服务器日志）。\n"
+        "These modules' data could not be exported (the module failed; see the server log).\n\n"
+        + "\n".join(lines)
+        + "\n"
     )

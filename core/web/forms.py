@@ -27,9 +27,13 @@ from wtforms.validators import (
 )
 
 from core.services.i18n import LANGUAGES
-from tenants.models import SLUG_PATTERN
+from core.services.time import DEFAULT_TIMEZONE
+from tenants.models import COMMUNITY_KINDS, CORE_ROLES, SLUG_PATTERN
 
 PASSWORD_MIN = 8
+# The one place core roles and community kinds get their words.
+ROLE_LABELS = dict(zip(CORE_ROLES, (_l("Admin"), _l("Staff"), _l("Member")), strict=True))
+KIND_LABELS = dict(zip(COMMUNITY_KINDS, (_l("Urban (城市)"), _l("Rural town (集镇)")), strict=True))
 
 
 class LoginForm(FlaskForm):
@@ -81,16 +85,14 @@ class CommunityForm(FlaskForm):
         ],
         description=_l("Used in the address: /c/<slug>/"),
     )
-    kind = SelectField(
-        _l("Type"), choices=[("urban", _l("Urban (城市)")), ("rural", _l("Rural town (集镇)"))]
-    )
+    kind = SelectField(_l("Type"), choices=list(KIND_LABELS.items()))
     households = IntegerField(
         _l("Households"),
         validators=[InputRequired(), NumberRange(min=0, max=1_000_000)],
         render_kw={"inputmode": "numeric"},
     )
     timezone = StringField(
-        _l("Time zone"), default="Asia/Shanghai", validators=[DataRequired(), _valid_timezone]
+        _l("Time zone"), default=DEFAULT_TIMEZONE, validators=[DataRequired(), _valid_timezone]
     )
     default_locale = SelectField(_l("Default language"), choices=list(LANGUAGES.items()))
     admin_email = EmailField(
@@ -115,13 +117,13 @@ class InviteForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(
         _l("Role"),
-        choices=[("member", _l("Member")), ("staff", _l("Staff")), ("admin", _l("Admin"))],
+        choices=[(role, ROLE_LABELS[role]) for role in reversed(CORE_ROLES)],
     )
 
 
 class RolesForm(FlaskForm):
     role = SelectField(
         _l("Role"),
-        choices=[("member", _l("Member")), ("staff", _l("Staff")), ("admin", _l("Admin"))],
+        choices=[(role, ROLE_LABELS[role]) for role in reversed(CORE_ROLES)],
     )
     extra_roles = SelectMultipleField(_l("Module roles"), choices=[], validate_choice=True)

@@ -15,7 +15,7 @@ from core.plugins.gateway import host
 from core.services.pagination import paginate
 from core.web.auth import create_invitation
 from core.web.forms import CommunityForm
-from tenants.context import all_tenants, tenant_scope
+from tenants.context import all_tenants, community_scope
 from tenants.models import Membership, PluginActivation, Tenant
 
 bp = Blueprint("operator", __name__, url_prefix="/operator")
@@ -87,7 +87,7 @@ def new_community():
                 timezone=form.timezone.data,
                 default_locale=form.default_locale.data,
             )
-            with tenant_scope(tenant.id):
+            with community_scope(tenant):
                 create_invitation(tenant, form.admin_email.data, "admin")
                 audit.record("community.created", tenant.slug, admin=form.admin_email.data)
                 db.session.commit()

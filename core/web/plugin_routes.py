@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, current_app, g, request, send_from_directory
+from flask import Blueprint, Flask, abort, current_app, request, send_from_directory
 
 from core.community.permissions import require_login_and
 from core.plugins.gateway import enabled_plugins
 from core.plugins.host import PluginHost, call_impl
+from tenants.context import current_community
 
 
 def plugin_static_dir(record) -> Path | None:
-    module_file = getattr(record.module, "__file__", None)
-    folder = Path(module_file).parent / "static" if module_file else None
+    folder = record.package_dir / "static" if record.package_dir else None
     return folder if folder is not None and folder.is_dir() else None
 
 
@@ -45,9 +45,7 @@ def mount_plugins(app: Flask, host: PluginHost) -> None:
                 for bp in blueprints:
                     _mount(app, record.id, bp)
             except Exception as exc:
-                if host.strict:
-                    raise
-                record.status, record.error = "failed", f"blueprint failed: {exc!r}"
+                host.mark_failed(record.id, f"blueprint failed: {exc!r}", exc)
 
 
 def _mount(app: Flask, plugin_id: str, bp: Blueprint) -> None:
@@ -61,7 +59,7 @@ def _mount(app: Flask, plugin_id: str, bp: Blueprint) -> None:
 
 def _guard_for(plugin_id: str):
     def guard():
-        if g.get("tenant") is None or plugin_id not in enabled_plugins():
+        if current_community() is None or plugin_id not in enabled_plugins():
             abort(404)
         view = current_app.view_functions.get(request.endpoint)
         if getattr(view, "gongzhi_public", False):

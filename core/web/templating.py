@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, g, url_for
+from flask import Flask, current_app, url_for
 from flask_babel import format_date, format_datetime
 from flask_login import current_user
 from markupsafe import Markup
 
 from core.community.permissions import has_permission, membership
-from core.plugins.gateway import call_isolated, enabled_plugins, host
+from core.plugins.gateway import gateway
 from core.services.i18n import LANGUAGES, current_locale, localized
 from core.services.time import as_aware
+from tenants.context import current_community
 
 
 def money(fen: int | None) -> str:
@@ -41,40 +42,31 @@ def datetime_(value: datetime | None) -> str:
 
 
 def nav_entries() -> list[dict]:
-    """The community menu: enabled plugins' items the user may see, in explicit order."""
-    tenant = g.get("tenant")
-    if tenant is None:
+    """The community menu: enabled plugins' items the user may see, in explicit order.
+
+    A plugin whose ``nav_items`` raised has no entry (its failure is logged)."""
+    if current_community() is None:
         return []
-    entries = []
-    for plugin_id, items in call_isolated("nav_items", tenant=tenant, user=current_user):
-        if not isinstance(items, list):
-            continue
-        for item in items:
-            if item.permission and not has_permission(item.permission):
-                continue
-            if not item.permission and not has_permission(f"{plugin_id}.access"):
-                continue
-            entries.append(
-                {
-                    "plugin": plugin_id,
-                    "label": localized(item.label),
-                    "url": url_for(item.endpoint, **item.url_values),
-                    "order": item.order,
-                    "endpoint": item.endpoint,
-                }
-            )
-    return sorted(entries, key=lambda e: (e["order"], e["plugin"]))
+    collected = gateway().collect("nav_items", allowed=has_permission, user=current_user)
+    return [
+        {
+            "plugin": entry.plugin_id,
+            "label": localized(entry.item.label),
+            "url": url_for(entry.item.endpoint, **entry.item.url_values),
+            "order": entry.order,
+            "endpoint": entry.item.endpoint,
+        }
+        for entry in collected
+        if not entry.failed
+    ]
 
 
 def plugin_stylesheets() -> list[str]:
     """URLs of the stylesheets of the plugins the current community has on."""
-    from flask import current_app
-
-    tenant = g.get("tenant")
-    if tenant is None:
+    if current_community() is None:
         return []
     sheets = current_app.extensions.get("gongzhi.plugin_stylesheets", {})
-    enabled = enabled_plugins(tenant)
+    enabled = gateway().enabled
     return [
         url_for("plugin_static", plugin_id=pid, filename=name)
         for pid, name in sorted(sheets.items())
@@ -83,13 +75,22 @@ def plugin_stylesheets() -> list[str]:
 
 
 def slot(name: str, **context) -> Markup:
-    tenant = g.get("tenant")
-    if tenant is None:
+    """What enabled plugins put into a named place of a page (a failure: "unavailable")."""
+    if current_community() is None:
         return Markup("")
-    parts = call_isolated(
-        "template_slot", tenant=tenant, slot=name, user=current_user, context=context
-    )
+    parts = gateway().call_isolated("template_slot", slot=name, user=current_user, context=context)
     return Markup("").join(Markup(part) if isinstance(part, str) else part for _, part in parts)
+
+
+def plugin_label(plugin_id: str) -> str:
+    """A plugin's name in the page's language ("" for one that is not installed)."""
+    record = current_app.extensions["gongzhi.plugins"].get(plugin_id)
+    return localized(record.meta.label) if record and record.meta else ""
+
+
+def community_context() -> dict:
+    """``community``: the community in scope (or None) in every template."""
+    return {"community": current_community()}
 
 
 def dict_without(args, key: str) -> dict:
@@ -110,5 +111,6 @@ def install(app: Flask) -> None:
         localized=localized,
         current_locale=current_locale,
         LANGUAGES=LANGUAGES,
-        plugin_host=host,
+        plugin_label=plugin_label,
     )
+    app.context_processor(community_context)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from core.plugin_api import to_local
+from core.plugin_api import DEFAULT_TIMEZONE, to_local
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,7 @@ class Targets:
     work_days_only: bool = False
     close_days: int = 7
     red_deadline_days: int = 5
-    timezone: str = "Asia/Shanghai"
+    timezone: str = DEFAULT_TIMEZONE
 
     @classmethod
     def from_settings(cls, settings: dict, timezone: str) -> Targets:

@@ -1,4 +1,8 @@
-"""``flask db upgrade`` builds exactly the schema the models describe, and goes back down."""
+"""``flask db upgrade`` builds exactly the schema the models describe, and goes back down;
+it keeps working when a plugin whose tables were migrated stops being active."""
+
+import importlib
+import sys
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -57,3 +61,95 @@ def test_each_plugin_has_its_own_branch(gongzhi_config, scratch_url):
     labels = set().union(*(head.branch_labels for head in heads))
     for plugin_id in app.extensions["gongzhi.plugins"].active_ids:
         assert plugin_id in labels, f"no Alembic branch for {plugin_id}"
+
+
+PLUGIN_INIT = """
+from core.plugin_api import PluginMeta
+meta = PluginMeta(id="migplug", version="1.0", label={"zh_Hans": "迁移", "en": "Migrated"},
+                  description={"zh_Hans": "", "en": ""}, api=">=1.0,<2")
+"""
+PLUGIN_REVISION = """
+from alembic import op
+import sqlalchemy as sa
+
+revision = "migplug_0001"
+down_revision = None
+branch_labels = ("migplug",)
+depends_on = ("0001_core",)
+
+
+def upgrade():
+    op.create_table("migplug_thing", sa.Column("id", sa.Integer(), primary_key=True))
+
+
+def downgrade():
+    op.drop_table("migplug_thing")
+"""
+BROKEN_INIT = {
+    "incompatible": PLUGIN_INIT.replace('api=">=1.0,<2"', 'api=">=9"'),
+    "failed": "import gongzhi_module_that_does_not_exist  # noqa: F401\n",
+}
+
+
+@pytest.fixture
+def migrated_plugin(tmp_path, monkeypatch):
+    """A plugin distribution ``gz_migplug`` (entry point ``migplug``) with its own branch,
+    installed on sys.path the way pip would; returns its package folder."""
+    site = tmp_path / "site"
+    package = site / "gz_migplug"
+    (package / "migrations" / "versions").mkdir(parents=True)
+    (package / "__init__.py").write_text(PLUGIN_INIT)
+    (package / "migrations" / "versions" / "migplug_0001.py").write_text(PLUGIN_REVISION)
+    info = site / "gz_migplug-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: gz-migplug\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text("[gongzhi.plugins]\nmigplug = gz_migplug\n")
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)  # the package is rewritten below
+    monkeypatch.syspath_prepend(str(site))
+    importlib.invalidate_caches()
+    yield package
+    sys.modules.pop("gz_migplug", None)
+
+
+def _versions(app) -> set[str]:
+    with app.app_context(), db.engine.connect() as conn:
+        found = {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))}
+        tables = set(inspect(conn).get_table_names())
+    return found | {f"table:{name}" for name in tables if name.startswith("migplug_")}
+
+
+@pytest.mark.parametrize("status", ["incompatible", "failed"])
+def test_upgrade_still_works_when_a_migrated_plugin_is_no_longer_active(
+    gongzhi_config, tmp_path, migrated_plugin, status
+):
+    """The database holds the plugin's revision; the plugin is now incompatible (or fails
+    to import): its branch must still be known, or Alembic "can't locate revision" and
+    ``flask db upgrade`` fails for every community."""
+    config = {
+        **gongzhi_config,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/upgrade.db",
+        "PLUGINS_STRICT": False,
+    }
+    first = create_app(config, plugins=["migplug"])
+    assert first.extensions["gongzhi.plugins"].get("migplug").active
+    result = first.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert {"migplug_0001", "table:migplug_thing"} <= _versions(first)
+    with first.app_context():
+        db.engine.dispose()
+
+    (migrated_plugin / "__init__.py").write_text(BROKEN_INIT[status])
+    sys.modules.pop("gz_migplug", None)
+    importlib.invalidate_caches()
+    second = create_app(config, plugins=["migplug"])
+    assert second.extensions["gongzhi.plugins"].get("migplug").status == status
+    result = second.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    assert {"migplug_0001", "table:migplug_thing"} <= _versions(second)
+    # Its models are not loaded: autogenerate for its branch refuses (it would drop its tables).
+    args = ["db", "migrate", "-x", "plugin=migplug", "--head", "migplug@head", "-m", "x"]
+    result = second.test_cli_runner().invoke(args=args)
+    assert result.exit_code != 0 and f"it is {status}" in result.output, result.output
+    assert len(list((migrated_plugin / "migrations" / "versions").glob("*.py"))) == 1
+    with second.app_context():
+        db.engine.dispose()

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from core.plugin_api import PluginMeta, hookimpl
+from core.plugin_api import Permission, PluginMeta, hookimpl
 
 PROBE = "probe"
 
@@ -30,8 +30,25 @@ class ProbePlugin:
             setattr(self, name, hookimpl(function))
 
 
+# The probe blueprint's guarded pages. Permission names must be declared, so a probe
+# declares these (admin only) unless its test declares them itself.
+PROBE_PAGES = ("publish", "coordinate")
+
+
 def probe_plugin(plugin_id: str = PROBE, **hooks: Any) -> ProbePlugin:
     """A plugin with ``meta`` and the given functions as hook implementations."""
+    given = hooks.pop("permissions", None)
+
+    def permissions():
+        declared = list(given() or []) if given else []
+        names = {p.name for p in declared}
+        return declared + [
+            Permission(f"{plugin_id}.{page}", {"zh_Hans": page, "en": page}, ())
+            for page in PROBE_PAGES
+            if f"{plugin_id}.{page}" not in names
+        ]
+
+    hooks["permissions"] = permissions
     meta = PluginMeta(
         id=plugin_id,
         version="0.1.0",

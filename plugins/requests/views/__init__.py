@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, g
+from flask import Blueprint, abort
 from flask_login import current_user
 
-from core.plugin_api import db, has_permission, plugin_settings, to_local
+from core.plugin_api import current_tenant, db, has_permission, plugin_settings, to_local
 from plugins.requests import clock
 from plugins.requests.models import Request
 from plugins.requests.sla import Targets
@@ -18,13 +18,11 @@ bp = Blueprint("requests", "plugins.requests", template_folder="templates")
 
 
 def settings() -> dict:
-    if "_requests_settings" not in g:
-        g._requests_settings = plugin_settings("requests")
-    return g._requests_settings
+    return plugin_settings("requests")  # read once per request by the platform
 
 
 def targets() -> Targets:
-    return Targets.from_settings(settings(), g.tenant.timezone)
+    return Targets.from_settings(settings(), current_tenant().timezone)
 
 
 def can_handle() -> bool:
@@ -32,12 +30,12 @@ def can_handle() -> bool:
 
 
 def today_local() -> date:
-    return to_local(clock.now(), g.tenant.timezone).date()
+    return to_local(clock.now(), current_tenant().timezone).date()
 
 
 def end_of_day(day: date) -> datetime:
     """A deadline date means the end of that day in the community's time zone."""
-    return datetime.combine(day, time(23, 59, 59), ZoneInfo(g.tenant.timezone))
+    return datetime.combine(day, time(23, 59, 59), ZoneInfo(current_tenant().timezone))
 
 
 def request_or_404(request_id: int) -> Request:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import g, render_template
+from flask import render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,6 +12,7 @@ from core.plugin_api import (
     Unavailable,
     ask_plugins,
     community_members,
+    current_tenant,
     db,
     localized,
     to_local,
@@ -117,7 +118,7 @@ def _handler_forms(req: Request, forms: dict) -> dict:
             refer.office.data, refer.handler.data = req.office, req.handler
         if refer.deadline.data is None:
             refer.deadline.data = (
-                to_local(req.deadline, g.tenant.timezone).date()
+                to_local(req.deadline, current_tenant().timezone).date()
                 if req.deadline
                 else today_local() + timedelta(days=settings()["red_deadline_days"])
             )

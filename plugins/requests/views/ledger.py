@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import g, render_template, request
+from flask import render_template, request
 from sqlalchemy.orm import joinedload
 
-from core.plugin_api import csv_response, db, paginate, requires, to_local, xlsx_response
+from core.plugin_api import (
+    csv_response,
+    current_tenant,
+    db,
+    paginate,
+    requires,
+    to_local,
+    xlsx_response,
+)
 from plugins.requests import catalogue, clock, ledger, workflow
 from plugins.requests.labels import CLOSED_HOW_LABELS, KIND_SHORT, STATUS_LABELS
 from plugins.requests.models import Request
@@ -26,7 +34,7 @@ def _owners() -> list[str]:
 def ledger_page():
     filters = ledger.Filters.from_args(request.args)
     now = clock.now()
-    tz = g.tenant.timezone
+    tz = current_tenant().timezone
     base = filters.apply(db.select(Request), tz, now)
     page = paginate(
         base.options(joinedload(Request.category), joinedload(Request.requester)),
@@ -73,7 +81,7 @@ def _export_rows(filters: ledger.Filters) -> list[list]:
     """Plain column rows (no ORM objects): the export streams after the request ends."""
     from plugins.requests.models import Category
 
-    tz = g.tenant.timezone
+    tz = current_tenant().timezone
     select = filters.apply(
         db.select(
             Request.year,
@@ -141,11 +149,15 @@ def _export_rows(filters: ledger.Filters) -> list[list]:
 @requires("requests.handle")
 def ledger_csv():
     filters = ledger.Filters.from_args(request.args)
-    return csv_response(f"requests-{g.tenant.slug}.csv", EXPORT_HEADER, _export_rows(filters))
+    return csv_response(
+        f"requests-{current_tenant().slug}.csv", EXPORT_HEADER, _export_rows(filters)
+    )
 
 
 @bp.route("/ledger.xlsx")
 @requires("requests.handle")
 def ledger_xlsx():
     filters = ledger.Filters.from_args(request.args)
-    return xlsx_response(f"requests-{g.tenant.slug}.xlsx", EXPORT_HEADER, _export_rows(filters))
+    return xlsx_response(
+        f"requests-{current_tenant().slug}.xlsx", EXPORT_HEADER, _export_rows(filters)
+    )
