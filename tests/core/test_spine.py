@@ -340,3 +340,22 @@ def test_a_failing_cli_hook_does_not_stop_the_app(gongzhi_config):
     assert runner.invoke(args=["fine-cmd"]).output == "fine\n"
     listing = runner.invoke(args=["plugins", "list"]).output
     assert "brokencli" in listing and "finecli" in listing
+
+
+def test_start_up_failures_are_logged_with_their_traceback(gongzhi_config, caplog):
+    """A failing blueprint (and an import failure) is kept with its reason for the
+    operator and logged with the whole traceback for whoever fixes it."""
+    from core import create_app
+
+    def broken_blueprints():
+        raise RuntimeError("blueprint exploded")
+
+    lenient = create_app(
+        {**gongzhi_config, "PLUGINS_STRICT": False},
+        plugins=[],
+        extra_plugins={"shaky": _plugin("shaky", register_blueprints=broken_blueprints)},
+    )
+    record = lenient.extensions["gongzhi.plugins"].get("shaky")
+    assert record.status == "failed" and "blueprint exploded" in record.error
+    logged = [r for r in caplog.records if r.name == "gongzhi.plugins" and r.exc_info]
+    assert logged and "blueprint exploded" in str(logged[-1].exc_info[1])
