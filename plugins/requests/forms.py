@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
@@ -19,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from plugins.requests.i18n import _l
 from plugins.requests.labels import CHANNEL_LABELS, CONTACT_LABELS, KIND_LABELS
 from plugins.requests.models import KINDS
 from plugins.requests.photos import MAX_PHOTOS, sniff

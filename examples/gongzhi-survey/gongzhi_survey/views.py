@@ -7,7 +7,6 @@ the platform answers 404 for a community that has not switched the plugin on.
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -24,6 +23,7 @@ from core.plugin_api import (
     requires,
 )
 from gongzhi_survey.forms import PollForm
+from gongzhi_survey.i18n import _
 from gongzhi_survey.models import Option, Poll, Vote, has_voted, tally
 
 bp = Blueprint("survey", __name__, template_folder="templates")
