@@ -23,14 +23,18 @@ CORE_TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
 _domains: dict[tuple[str, ...], Domain] = {}
 
 
-def translations_folder(record: LoadedPlugin) -> Path | None:
-    """Where a plugin keeps its catalogues: ``meta.translations``, else ``translations/``
-    beside its module (None if it has none)."""
+def catalogue_folder(record: LoadedPlugin) -> Path | None:
+    """Where a plugin keeps (or will keep) its catalogues: ``meta.translations``, else
+    ``translations/`` beside its module."""
     if record.meta is not None and record.meta.translations:
         return Path(record.meta.translations)
-    if record.package_dir is not None and (record.package_dir / "translations").is_dir():
-        return record.package_dir / "translations"
-    return None
+    return record.package_dir / "translations" if record.package_dir is not None else None
+
+
+def translations_folder(record: LoadedPlugin) -> Path | None:
+    """The plugin's catalogue folder if it exists."""
+    folder = catalogue_folder(record)
+    return folder if folder is not None and folder.is_dir() else None
 
 
 def source_folders(record: LoadedPlugin) -> list[Path]:

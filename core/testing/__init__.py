@@ -22,14 +22,17 @@ from __future__ import annotations
 
 # pytest finds fixtures and hooks among this module's names: each domain has its module.
 from core.testing.app import (  # noqa: F401
+    PluginStatus,
     app,
     gongzhi_config,
     gongzhi_db_url,
     gongzhi_extra_plugins,
     gongzhi_plugins,
+    plugin_status,
 )
 from core.testing.browser import CHROMIUM, CHROMIUM_ARGS, browser_login, gongzhi_server  # noqa: F401
 from core.testing.contract import plugin_contract  # noqa: F401
+from core.testing.downloads import read_csv, read_xlsx  # noqa: F401
 from core.testing.people import (  # noqa: F401
     admin,
     admin_client,
