@@ -203,8 +203,9 @@ def _migration_problems(app: Flask, plugin_id: str, module, database_url: str | 
         for name in sorted(models)
         if not name.startswith(plugin_id + "_")
     ]
-    versions = Path(getattr(module, "__file__", "") or ".").parent / "migrations" / "versions"
-    if not versions.is_dir() or not any(versions.glob("*.py")):
+    module_file = getattr(module, "__file__", None)  # None: an object, not a package
+    versions = Path(module_file).parent / "migrations" / "versions" if module_file else None
+    if versions is None or not versions.is_dir() or not any(versions.glob("*.py")):
         if models:
             problems.append(
                 f"models map {sorted(models)} but there is no migrations/versions/ folder "
@@ -256,6 +257,9 @@ def _candidates(converter: BaseConverter) -> Iterator[str]:
     if isinstance(converter, AnyConverter):
         yield from sorted(converter.items)
     yield from ("1", "x", "00000000-0000-0000-0000-000000000001", "1.0", "x/y", "0", "-1")
+    for bound in (getattr(converter, "min", None), getattr(converter, "max", None)):
+        if bound is not None:  # int(min=5, max=9), also with fixed_digits
+            yield str(bound).zfill(getattr(converter, "fixed_digits", 0) or 0)
     for length in range(2, 65):  # string(length=…) / string(minlength=…)
         yield "1" * length
         yield "x" * length
@@ -374,7 +378,9 @@ def _disabled_problems(app: Flask, plugin_id: str) -> list[str]:
         for method, url in urls:
             for who, client in (("a visitor", anonymous), ("an admin", admin)):
                 try:
-                    status = client.open(url, method=method).status_code
+                    # Followed: werkzeug may redirect to a canonical URL (a value equal
+                    # to a rule's default, a missing slash); where it ends must be a 404.
+                    status = client.open(url, method=method, follow_redirects=True).status_code
                 except Exception as exc:  # strict mode re-raises what a view raised
                     problems.append(f"disabled: {method} {url} raised for {who}: {_described(exc)}")
                     continue

@@ -145,11 +145,50 @@ def gongzhi_plugins():
     return []
 
 
+class _Routy:
+    """A plugin with a route for every converter, bounds, defaults and other methods."""
+
+    def __init__(self) -> None:
+        from flask import Blueprint
+        from werkzeug.routing import BaseConverter
+
+        from core.plugin_api import PluginMeta, hookimpl
+
+        class Plate(BaseConverter):  # a converter of the plugin's own that no sample fits
+            regex = r"[A-Z]{2}-\d{5}"
+
+        self.meta = PluginMeta(
+            id="routy",
+            version="1.0",
+            label={"zh_Hans": "路由", "en": "Routes"},
+            description={"zh_Hans": "路由", "en": "Routes"},
+        )
+        bp = Blueprint("routy", __name__)
+        bp.record_once(lambda state: state.app.url_map.converters.update(plate=Plate))
+        view = lambda **values: "answered"  # noqa: E731
+        for rule, options in [
+            ("/export.<any(csv, xlsx):fmt>", {}),
+            ("/files/<path:rest>", {}),
+            ("/keys/<uuid:key>", {}),
+            ("/floors/<int(min=5, max=9):floor>", {}),
+            ("/rows/<int(fixed_digits=4):row>", {}),
+            ("/ids/<int:item_id>", {}),  # the app's int: bounded to a BIGINT
+            ("/weights/<float:kg>", {}),
+            ("/codes/<string(length=6):code>", {}),
+            ("/list/", {"defaults": {"page": 1}}),
+            ("/list/<int:page>", {}),
+            ("/items/<int:item_id>", {"methods": ["DELETE"]}),
+            ("/cars/<plate:plate>", {}),
+        ]:
+            bp.add_url_rule(rule, rule.split("/")[1].split(".")[0], view, **options)
+        self.register_blueprints = hookimpl(lambda: [bp])
+
+
 @pytest.fixture
 def gongzhi_extra_plugins(tmp_path):
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "index.html").write_text("<p>shadows core</p>")
-    return {"careless": _Careless(tmp_path / "templates")}
+    return {"careless": _Careless(tmp_path / "templates"), "routy": _Routy()}
 
 
 def test_the_contract_check_reports_each_problem(plugin_contract):
@@ -164,4 +203,45 @@ def test_the_contract_check_reports_each_problem(plugin_contract):
 def test_a_missing_plugin_is_a_problem_not_a_crash(plugin_contract):
     assert plugin_contract("nosuch") == [
         "nosuch: not installed or not loaded (check the gongzhi.plugins entry point)"
+    ]
+
+
+def test_the_contract_check_builds_a_url_for_every_route_shape(app, plugin_contract):
+    from core.testing.contract import _plugin_urls
+
+    with app.test_request_context():
+        urls, problems = _plugin_urls(app, "routy", "somewhere")
+    assert sorted(urls) == [
+        ("DELETE", "/c/somewhere/routy/items/1"),
+        ("GET", "/c/somewhere/routy/codes/111111"),
+        ("GET", "/c/somewhere/routy/export.csv"),
+        ("GET", "/c/somewhere/routy/files/1"),
+        ("GET", "/c/somewhere/routy/floors/5"),
+        ("GET", "/c/somewhere/routy/ids/1"),
+        ("GET", "/c/somewhere/routy/keys/00000000-0000-0000-0000-000000000001"),
+        ("GET", "/c/somewhere/routy/list/"),
+        ("GET", "/c/somewhere/routy/list/1"),
+        ("GET", "/c/somewhere/routy/rows/1111"),
+        ("GET", "/c/somewhere/routy/weights/1.0"),
+    ]
+    # Every one of them answers 404 where the plugin is off; the one route it cannot build a
+    # URL for is a finding with the reason, not a crash.
+    assert plugin_contract("routy") == [
+        "disabled: route '/c/<tenant>/routy/cars/<plate:plate>' (routy.cars) not checked: the "
+        "contract check could not build a URL for it: ValueError: no sample value fits Plate "
+        "('[A-Z]{2}-\\\\d{5}')"
+    ]
+
+
+def test_a_part_of_the_check_that_breaks_is_a_finding_not_a_crash(monkeypatch, plugin_contract):
+    from core.testing import contract
+
+    def broken(*args):
+        raise KeyError("surprise")
+
+    monkeypatch.setattr(contract, "_template_problems", broken)
+    monkeypatch.setattr(contract, "_plugin_urls", broken)
+    assert plugin_contract("routy") == [
+        "templates: the check could not run: KeyError: 'surprise'",
+        "disabled: the check could not run: KeyError: 'surprise'",
     ]
