@@ -62,9 +62,11 @@ def install(app: Flask) -> None:
         from core.services import i18n_tools
 
         record = host().get(plugin_id)
-        folder = catalogue_folder(record) if record else None
-        if folder is None:
+        if record is None:
             raise click.ClickException(f"{plugin_id}: no such plugin is installed")
+        folder = catalogue_folder(record)
+        if folder is None:
+            raise click.ClickException(f"{plugin_id}: its package folder is unknown")
         sources = source_folders(record)
         if action == "extract":
             path, count = i18n_tools.write_template(sources, folder)

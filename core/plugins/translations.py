@@ -3,7 +3,7 @@
 A plugin's words never change core's (core's catalogue is the only one core reads), and
 core's never change a plugin's: "Name" may be 名称 in a plugin and 姓名 in core. Python code
 gets the plugin's gettext family from :func:`translator`; templates under ``<id>/`` are
-bound to the plugin's catalogue when they are compiled (``core/web/templating.py``).
+bound to the plugin's catalogue when they are compiled (``core/web/template_catalogues.py``).
 """
 
 from __future__ import annotations

@@ -10,9 +10,13 @@ installed. A vendor picks the plugins to load with the ``gongzhi_plugins`` fixtu
 
 Fixtures: ``app`` (and pytest-flask's ``client``), ``community``/``other_community``,
 ``make_community``, ``make_user``, ``login``, ``admin``/``staff``/``member`` with their
-logged-in clients, ``enable_plugin``, ``signed_stripe_event`` (Stripe webhook payloads
-signed like Stripe does), and ``plugin_contract`` (the contract check of
-``core.testing.contract``: ``assert plugin_contract("survey") == []``). Databases: SQLite in a
+logged-in clients, ``enable_plugin``, ``in_community``, ``signed_stripe_event`` (Stripe
+webhook payloads signed like Stripe does), ``plugin_status`` (what ``flask plugins list``
+says about a plugin) and ``plugin_contract`` (the contract check of
+``core.testing.contract``: ``assert plugin_contract("survey") == []``); helpers
+``read_xlsx``/``read_csv`` read downloads back into rows. docs/plugins.md ("Tests") lists
+each with its signature. Each request of a test client has its own app context
+(``core.testing.contexts``). Databases: SQLite in a
 temporary file by default; ``TEST_DATABASE_URL`` (or a PostgreSQL ``DATABASE_URL``) for
 PostgreSQL. Tests marked ``postgres``/``redis`` skip without the service, and fail instead
 when ``GONGZHI_REQUIRE_SERVICES=1`` (CI).

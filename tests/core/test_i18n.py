@@ -245,3 +245,27 @@ def test_core_reads_only_its_own_catalogue(app):
     assert app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";") == [
         str(i18n_tools.ROOT / "core" / "translations")
     ]
+
+
+def test_plugins_i18n_checks_a_plugins_catalogue(app):
+    runner = app.test_cli_runner()
+    checked = runner.invoke(args=["plugins", "i18n", "notices", "check"])
+    assert checked.exit_code == 0 and "all translated" in checked.output
+    unknown = runner.invoke(args=["plugins", "i18n", "nosuch", "check"])
+    assert unknown.exit_code == 1 and "nosuch: no such plugin is installed" in unknown.output
+
+
+def test_plugins_i18n_check_names_what_is_missing(app, tmp_path, monkeypatch):
+    from core.plugins import translations
+
+    record = app.extensions["gongzhi.plugins"].get("notices")
+    (tmp_path / "views.py").write_text('from x import _\nWORD = _("A word nobody translated")\n')
+    monkeypatch.setattr(translations, "source_folders", lambda r: [tmp_path])
+    monkeypatch.setattr(translations, "catalogue_folder", lambda r: tmp_path / "translations")
+    result = app.test_cli_runner().invoke(args=["plugins", "i18n", record.id, "check"])
+    assert result.exit_code == 1
+    assert "zh_Hans: A word nobody translated" in result.output
+    updated = app.test_cli_runner().invoke(args=["plugins", "i18n", record.id, "update"])
+    assert updated.exit_code == 0 and "en: A word" not in updated.output  # English fills itself
+    assert "zh_Hans: A word nobody translated" in updated.output
+    assert (tmp_path / "translations" / "en" / "LC_MESSAGES" / "messages.mo").exists()
