@@ -105,22 +105,14 @@ def _init_logging(app: Flask) -> None:
 
 
 def _init_i18n(app: Flask, host: PluginHost) -> None:
+    from core.plugins import translations
     from core.web.locale_selection import select_locale, select_timezone
 
-    # Flask-Babel merges these in order, later ones winning: core goes last, so a plugin
-    # cannot change the meaning of core's words (a plugin that needs another sense of a
-    # short word uses pgettext with its id as context; tests/core/test_i18n.py checks).
-    dirs = []
-    for record in host.active():
-        folder = record.meta.translations
-        module_file = getattr(record.module, "__file__", None)
-        if folder is None and module_file:
-            candidate = Path(module_file).parent / "translations"
-            folder = str(candidate) if candidate.is_dir() else None
-        if folder:
-            dirs.append(folder)
-    dirs.append(str(ROOT / "core" / "translations"))
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs)
+    # Core reads only its own catalogue; each plugin has its own domain, its catalogue
+    # first and core's as the fallback (core/plugins/translations.py): nobody's words
+    # change anybody else's.
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(translations.CORE_TRANSLATIONS)
+    translations.install(app, host)
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "zh_Hans")
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
 

@@ -20,6 +20,7 @@ from core.extensions import db
 from core.plugins.gateway import Unavailable, gateway, plugin_settings
 from core.plugins.hookspecs import PROJECT
 from core.plugins.host import PLUGIN_API_VERSION
+from core.plugins.translations import Translator, translator
 from core.plugins.types import (
     ExportTable,
     NavItem,
@@ -93,6 +94,7 @@ __all__ = [
     "Tenant",
     "TenantScopeError",
     "TenantScoped",
+    "Translator",
     "Unavailable",
     "UTCDateTime",
     "Widget",
@@ -129,6 +131,7 @@ __all__ = [
     "tenant_foreign_key",
     "tenant_scope",
     "to_local",
+    "translator",
     "utcnow",
     "xlsx_response",
 ]

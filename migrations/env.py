@@ -2,9 +2,9 @@
 or not (see core/plugins/migrations.py). After every online upgrade on PostgreSQL, the
 row-level security policies are (re)applied to every tenant-owned table.
 
-Autogenerate for one plugin's branch:
-    flask db revision --autogenerate -x plugin=<id> --head <id>@head -m "..."
-Without ``-x plugin``, autogenerate only looks at core tables. The plugin must be active:
+Autogenerate for one plugin's branch: ``flask plugins migrate <id> -m "..."``, which runs
+autogenerate with ``-x plugin=<id>`` (core/plugins/migrations.py). Without ``-x plugin``,
+autogenerate only looks at core tables. The plugin must be active:
 a failed or incompatible plugin's models are not loaded, so autogenerate would drop its
 tables.
 """

@@ -18,6 +18,7 @@ from wtforms import (
     BooleanField,
     IntegerField,
     PasswordField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -78,7 +79,7 @@ def _wtf_field(field: SettingField):
         return SelectField(
             label,
             description=description,
-            choices=[(value, localized(lbl)) for value, lbl in field.choices],
+            choices=[SelectChoice(value, localized(lbl)) for value, lbl in field.choices],
         )
     if field.kind == "time":
         return TimeField(label, description=description, validators=[DataRequired()])

@@ -1,4 +1,10 @@
-"""Value types plugins return from hooks. Re-exported by ``core.plugin_api``."""
+"""Value types plugins return from hooks. Re-exported by ``core.plugin_api``.
+
+All are frozen dataclasses: build them with keyword or positional arguments, never change
+them afterwards. ``Labels`` are ``{"zh_Hans": "…", "en": "…"}`` dictionaries (both
+languages required; the contract check says which is missing). They are part of the
+plugin API: a minor version may add fields with defaults, never remove or reorder them.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,17 @@ Labels = dict[str, str]  # {"zh_Hans": "…", "en": "…"}
 
 @dataclass(frozen=True)
 class PluginMeta:
-    """What a plugin declares about itself (the module attribute ``meta``)."""
+    """What a plugin declares about itself: the module attribute ``meta``.
+
+    ``id`` must equal the entry-point name (2-32 lowercase letters and digits); it
+    prefixes the plugin's tables, permissions, URLs and templates. ``version`` is the
+    plugin's own PEP 440 version; ``label``/``description`` are shown in menus and on the
+    settings page. ``api`` is the plugin API range it works with: outside it the plugin is
+    *incompatible* and not loaded. ``requires`` lists plugins a community must switch on
+    first. ``order`` places it in menus, the dashboard and the settings page (lower
+    first). ``always_on`` switches it on for every community, for good. ``translations``
+    names its catalogue folder when it is not ``translations/`` beside the module.
+    """
 
     id: str
     version: str
@@ -26,6 +42,14 @@ class PluginMeta:
 
 @dataclass(frozen=True)
 class Permission:
+    """A permission the plugin checks (``permissions`` hook).
+
+    ``name`` is ``<plugin_id>.<action>``; ``label`` is what admins read on the member
+    page; ``default_roles`` are the roles holding it in every community: core roles
+    (``"member"``, ``"staff"``) or plugin roles (``"survey.counter"``). ``admin`` holds
+    every permission whatever this says. Undeclared names used anywhere fail the load.
+    """
+
     name: str  # "<plugin_id>.<action>"
     label: Labels
     default_roles: tuple[str, ...] = ("member", "staff")
@@ -33,6 +57,12 @@ class Permission:
 
 @dataclass(frozen=True)
 class Role:
+    """An extra role beside admin/staff/member (``roles`` hook).
+
+    ``name`` is ``<plugin_id>.<role>``; ``label`` is what admins read where they assign it
+    (a member's page, in communities that have the plugin on). It grants the permissions
+    that name it in their ``default_roles``."""
+
     name: str  # "<plugin_id>.<role>"
     label: Labels
 
@@ -42,7 +72,16 @@ SETTING_KINDS = ("str", "text", "int", "bool", "choice", "secret", "time")
 
 @dataclass(frozen=True)
 class SettingField:
-    """One per-community setting; the settings page renders and validates it."""
+    """One per-community setting (``settings_schema`` hook); the platform renders,
+    validates and stores it, and ``plugin_settings(id)[key]`` reads it (``default`` until a
+    community saves another value).
+
+    ``kind``: ``str`` (one line, at most ``max_length``), ``text`` (several lines),
+    ``int`` (between ``minimum`` and ``maximum`` when given), ``bool`` (a checkbox),
+    ``choice`` (one of ``choices``: ``(value, labels)`` pairs), ``secret`` (stored
+    encrypted, never shown again; an empty field keeps it), ``time`` (a ``datetime.time``).
+    ``help`` is shown under the field. An unknown kind raises ``ValueError``.
+    """
 
     key: str
     kind: str  # one of SETTING_KINDS
@@ -61,6 +100,17 @@ class SettingField:
 
 @dataclass(frozen=True)
 class NavItem:
+    """A link in the community menu (``nav_items``) or on the public page
+    (``public_pages``).
+
+    ``endpoint`` is a view of the plugin's blueprint (``"survey.index"``); the community
+    slug is filled in, ``url_values`` give its other arguments. ``order`` sorts the menu
+    (lower first; ties by plugin id). In the menu, ``permission=None`` means
+    ``<plugin_id>.access``: the link shows only to holders of ``permission``, or of the
+    plugin's access permission when it is None. Public pages are shown to everyone
+    (their views must be ``@public``). ``icon`` is reserved: not shown yet.
+    """
+
     endpoint: str  # e.g. "notices.index"; the community slug is filled in for you
     label: Labels
     order: int = 100
@@ -71,6 +121,17 @@ class NavItem:
 
 @dataclass(frozen=True)
 class Widget:
+    """A box on the community dashboard (``dashboard_widgets``).
+
+    ``id`` is unique within the plugin; ``title`` heads the box; ``render()`` is called
+    when the dashboard is shown and returns its HTML (``Markup``, or the ``str`` of
+    ``render_template``, trusted as HTML). A ``render`` that raises shows "Module
+    unavailable" in this box only. ``order`` sorts the boxes (lower first; ties by plugin
+    id). ``permission``: only its holders see the box; ``None`` means
+    ``<plugin_id>.access`` (the gateway's rule for every displayed item), so a member
+    without access to the plugin never sees its widgets.
+    """
+
     id: str
     title: Labels
     render: Callable[[], str]
@@ -80,6 +141,11 @@ class Widget:
 
 @dataclass(frozen=True)
 class SearchResult:
+    """One hit on the community search page (``search``): ``title`` linking to ``url``,
+    an optional ``snippet`` (plain text, escaped) and ``kind``, a label shown beside it
+    (usually ``meta.label``). Results are shown only to holders of ``<plugin_id>.access``;
+    return only what the searching user may open."""
+
     title: str
     url: str
     snippet: str = ""
@@ -88,6 +154,11 @@ class SearchResult:
 
 @dataclass(frozen=True)
 class ExportTable:
+    """One table of the admin's full export (``export_data``): written as
+    ``<plugin_id>/<name>.csv`` (``name`` without the extension; UTF-8 with BOM), with
+    ``columns`` as the header and one line per item of ``rows``. Cells are written as text:
+    give ids, texts, numbers and ISO times."""
+
     name: str
     columns: Sequence[str]
     rows: Sequence[Sequence[Any]]

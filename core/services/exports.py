@@ -24,7 +24,9 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence])
     writer.writerows(rows)
     return Response(
         buffer.getvalue(),
-        mimetype="text/csv; charset=utf-8",
+        # content_type, not mimetype: werkzeug adds "; charset=utf-8" to a text mimetype,
+        # which would send the charset twice.
+        content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f"attachment; filename={filename}"},
     )
 

@@ -4,6 +4,8 @@
     python -m core.services.i18n_tools check  [DIR]   # exit 1 if a message lacks a translation
 
 DIR limits the work to one catalogue: ``core`` or a plugin folder such as ``plugins/notices``.
+Plugins (vendors' too) use the public command built on these helpers:
+``flask plugins i18n <id> [extract|update|compile|check]`` (``core/cli.py``).
 
 The source strings are English, so the ``en`` catalogue is filled from them; the
 ``zh_Hans`` catalogue is written by people. Both .po and .mo are committed;
@@ -29,6 +31,8 @@ KEYWORDS = {
     "_": None,
     "gettext": None,
     "ngettext": (1, 2),
+    "lazy_ngettext": (1, 2),
+    "npgettext": ((1, "c"), 2, 3),
     "lazy_gettext": None,
     "_l": None,
     "pgettext": ((1, "c"), 2),
@@ -103,6 +107,38 @@ def update_catalogue(sources: list[Path], translations: Path, locations: bool = 
             write_po(fh, catalog, width=100, sort_output=True, no_location=not locations)
         with path.with_suffix(".mo").open("wb") as fh:
             write_mo(fh, catalog, use_fuzzy=False)
+
+
+def write_template(sources: list[Path], translations: Path) -> tuple[Path, int]:
+    """Extract ``sources`` into ``translations/messages.pot``; (its path, message count)."""
+    template = extract(sources)
+    path = translations / "messages.pot"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as fh:
+        write_po(fh, template, width=100, sort_output=True)
+    return path, sum(1 for message in template if message.id)
+
+
+def compile_catalogue(translations: Path) -> list[Path]:
+    """Compile each locale's .po in ``translations`` to its .mo; the .mo files written."""
+    written = []
+    for locale in LOCALES:
+        path = po_path(translations, locale)
+        if path.exists():
+            with path.with_suffix(".mo").open("wb") as fh:
+                write_mo(fh, load(path, locale), use_fuzzy=False)
+            written.append(path.with_suffix(".mo"))
+    return written
+
+
+def problems(sources: list[Path], translations: Path) -> list[str]:
+    """Everything a catalogue check reports: untranslated texts, and .mo files that are
+    missing or do not match their .po."""
+    found = untranslated(sources, translations)
+    for locale in LOCALES:
+        if po_path(translations, locale).exists() and not compiled_matches(translations, locale):
+            found.append(f"{locale}: the .mo is missing or stale (compile it)")
+    return found
 
 
 def update(only: str | None = None) -> None:

@@ -10,9 +10,13 @@ installed. A vendor picks the plugins to load with the ``gongzhi_plugins`` fixtu
 
 Fixtures: ``app`` (and pytest-flask's ``client``), ``community``/``other_community``,
 ``make_community``, ``make_user``, ``login``, ``admin``/``staff``/``member`` with their
-logged-in clients, ``enable_plugin``, ``signed_stripe_event`` (Stripe webhook payloads
-signed like Stripe does), and ``plugin_contract`` (the contract check of
-``core.testing.contract``: ``assert plugin_contract("survey") == []``). Databases: SQLite in a
+logged-in clients, ``enable_plugin``, ``in_community``, ``signed_stripe_event`` (Stripe
+webhook payloads signed like Stripe does), ``plugin_status`` (what ``flask plugins list``
+says about a plugin) and ``plugin_contract`` (the contract check of
+``core.testing.contract``: ``assert plugin_contract("survey") == []``); helpers
+``read_xlsx``/``read_csv`` read downloads back into rows. docs/plugins.md ("Tests") lists
+each with its signature. Each request of a test client has its own app context
+(``core.testing.contexts``). Databases: SQLite in a
 temporary file by default; ``TEST_DATABASE_URL`` (or a PostgreSQL ``DATABASE_URL``) for
 PostgreSQL. Tests marked ``postgres``/``redis`` skip without the service, and fail instead
 when ``GONGZHI_REQUIRE_SERVICES=1`` (CI).
@@ -22,14 +26,17 @@ from __future__ import annotations
 
 # pytest finds fixtures and hooks among this module's names: each domain has its module.
 from core.testing.app import (  # noqa: F401
+    PluginStatus,
     app,
     gongzhi_config,
     gongzhi_db_url,
     gongzhi_extra_plugins,
     gongzhi_plugins,
+    plugin_status,
 )
 from core.testing.browser import CHROMIUM, CHROMIUM_ARGS, browser_login, gongzhi_server  # noqa: F401
 from core.testing.contract import plugin_contract  # noqa: F401
+from core.testing.downloads import read_csv, read_xlsx  # noqa: F401
 from core.testing.people import (  # noqa: F401
     admin,
     admin_client,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import text
@@ -93,3 +94,36 @@ def _empty_all_tables(db) -> None:
         else:
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
+
+
+@dataclass(frozen=True)
+class PluginStatus:
+    """What ``flask plugins list`` says about one installed plugin."""
+
+    id: str
+    status: str  # "active", "failed" or "incompatible"
+    version: str  # "?" when it has no readable meta
+    api: str  # the plugin API range it declares, "?" likewise
+    reason: str | None  # why it is failed or incompatible
+    distribution: str | None  # the distribution its entry point comes from, if any
+
+
+@pytest.fixture
+def plugin_status(app) -> Callable[[str], PluginStatus | None]:
+    """``plugin_status("survey")`` -> its :class:`PluginStatus` in ``app``, or None if it
+    is not installed (or not among ``gongzhi_plugins``)."""
+
+    def status(plugin_id: str) -> PluginStatus | None:
+        record = app.extensions["gongzhi.plugins"].get(plugin_id)
+        if record is None:
+            return None
+        return PluginStatus(
+            record.id,
+            record.status,
+            record.version,
+            record.api,
+            record.error,
+            record.distribution,
+        )
+
+    return status

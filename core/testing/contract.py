@@ -14,7 +14,10 @@
   of its per-community hooks is called while people use the community.
 
 The check uses ``app``'s database for the last part (a scratch community and user are
-added), so call it from a test using the ``app`` fixture of ``gongzhi.testing``.
+added), so call it from a test using the ``app`` fixture of ``gongzhi.testing``. It never
+raises: a part that cannot run (a route it cannot build a URL for, a migration that
+crashes, a bug of its own) is one more problem in the list, with the exception's type and
+message.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from __future__ import annotations
 import re
 import secrets
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -31,7 +34,8 @@ import pytest
 from flask import Flask
 from packaging.specifiers import SpecifierSet
 from packaging.version import InvalidVersion, Version
-from werkzeug.routing.converters import NumberConverter, UUIDConverter
+from werkzeug.routing import Rule
+from werkzeug.routing.converters import AnyConverter, BaseConverter, ValidationError
 
 from core.plugins.host import ACTIVE, PluginHost, api_incompatibility
 
@@ -52,11 +56,23 @@ def check_plugin_contract(app: Flask, plugin_id: str, database_url: str | None =
         return [f"{plugin_id}: not installed or not loaded (check the gongzhi.plugins entry point)"]
     if record.status != ACTIVE:
         return [f"{plugin_id}: {record.status}: {record.error}"]
-    problems = _metadata_problems(host, plugin_id, record.meta)
-    problems += _template_problems(app, plugin_id)
-    problems += _migration_problems(app, plugin_id, record.module, database_url)
-    problems += _disabled_problems(app, plugin_id)
+    parts: list[tuple[str, Callable[[], list[str]]]] = [
+        ("metadata", lambda: _metadata_problems(host, plugin_id, record.meta)),
+        ("templates", lambda: _template_problems(app, plugin_id)),
+        ("migrations", lambda: _migration_problems(app, plugin_id, record.module, database_url)),
+        ("disabled", lambda: _disabled_problems(app, plugin_id)),
+    ]
+    problems: list[str] = []
+    for part, check in parts:
+        try:
+            problems += check()
+        except Exception as exc:  # a finding, never a crash of the vendor's test run
+            problems.append(f"{part}: the check could not run: {_described(exc)}")
     return problems
+
+
+def _described(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
 
 
 # ----- metadata ------------------------------------------------------------------------
@@ -187,8 +203,9 @@ def _migration_problems(app: Flask, plugin_id: str, module, database_url: str | 
         for name in sorted(models)
         if not name.startswith(plugin_id + "_")
     ]
-    versions = Path(getattr(module, "__file__", "") or ".").parent / "migrations" / "versions"
-    if not versions.is_dir() or not any(versions.glob("*.py")):
+    module_file = getattr(module, "__file__", None)  # None: an object, not a package
+    versions = Path(module_file).parent / "migrations" / "versions" if module_file else None
+    if versions is None or not versions.is_dir() or not any(versions.glob("*.py")):
         if models:
             problems.append(
                 f"models map {sorted(models)} but there is no migrations/versions/ folder "
@@ -235,31 +252,68 @@ def _migration_problems(app: Flask, plugin_id: str, module, database_url: str | 
 
 
 # ----- disabled means 404 and no hooks ---------------------------------------------------
-def _dummy_value(converter) -> Any:
-    if isinstance(converter, NumberConverter):  # int and float, also the app's own subclass
-        return 1
-    if isinstance(converter, UUIDConverter):
-        return "00000000-0000-0000-0000-000000000000"
-    return "x"
+def _candidates(converter: BaseConverter) -> Iterator[str]:
+    """URL parts to try for a converter, the likeliest first."""
+    if isinstance(converter, AnyConverter):
+        yield from sorted(converter.items)
+    yield from ("1", "x", "00000000-0000-0000-0000-000000000001", "1.0", "x/y", "0", "-1")
+    for bound in (getattr(converter, "min", None), getattr(converter, "max", None)):
+        if bound is not None:  # int(min=5, max=9), also with fixed_digits
+            yield str(bound).zfill(getattr(converter, "fixed_digits", 0) or 0)
+    for length in range(2, 65):  # string(length=…) / string(minlength=…)
+        yield "1" * length
+        yield "x" * length
 
 
-def _plugin_urls(app: Flask, plugin_id: str, slug: str) -> list[tuple[str, str]]:
-    """One URL per route of the plugin's blueprints, with placeholder values."""
-    from flask import url_for
+def sample_value(converter: BaseConverter) -> Any:
+    """A value ``converter`` accepts, for building a URL: one of ``any(…)``'s items, an
+    int or float within ``min``/``max``, a UUID, a path, a string of the required length;
+    also for converters a plugin defines. ValueError if none of the candidates fits."""
+    for candidate in _candidates(converter):
+        if not re.fullmatch(converter.regex, candidate):
+            continue
+        try:
+            value = converter.to_python(candidate)
+            converter.to_url(value)
+        except (ValidationError, ValueError, TypeError):
+            continue
+        return value
+    raise ValueError(f"no sample value fits {type(converter).__name__} ({converter.regex!r})")
 
+
+def _rule_url(rule: Rule, slug: str) -> str:
+    """The URL of exactly this rule (not of another rule of the same endpoint): sample values
+    for its converters, its own ``defaults`` for the rest."""
+    values = dict(rule.defaults or {})
+    for arg, converter in rule._converters.items():
+        values.setdefault(arg, slug if arg == "tenant" else sample_value(converter))
+    built = rule.build(values, append_unknown=False)
+    if built is None:
+        raise ValueError(f"werkzeug could not build it from {values!r}")
+    return built[1]
+
+
+def _rule_method(rule: Rule) -> str:
+    methods = set(rule.methods or ("GET",)) - {"HEAD", "OPTIONS"}
+    return "GET" if "GET" in methods else ("POST" if "POST" in methods else min(methods))
+
+
+def _plugin_urls(app: Flask, plugin_id: str, slug: str) -> tuple[list[tuple[str, str]], list]:
+    """One (method, URL) per route of the plugin's blueprints, and the routes it could not
+    build a URL for, as problems."""
     names = {bp.name for bp in _plugin_blueprints(app, plugin_id)}
-    urls = []
+    urls, problems = [], []
     for rule in app.url_map.iter_rules():
         if rule.endpoint.split(".")[0] not in names:
             continue
-        values = {
-            arg: slug if arg == "tenant" else _dummy_value(rule._converters[arg])
-            for arg in rule.arguments
-        }
-        with app.test_request_context():
-            url = url_for(rule.endpoint, **values)
-        urls.append(("GET" if "GET" in (rule.methods or ()) else "POST", url))
-    return urls
+        try:
+            urls.append((_rule_method(rule), _rule_url(rule, slug)))
+        except Exception as exc:
+            problems.append(
+                f"disabled: route {rule.rule!r} ({rule.endpoint}) not checked: the contract "
+                f"check could not build a URL for it: {_described(exc)}"
+            )
+    return urls, problems
 
 
 @contextmanager
@@ -314,16 +368,22 @@ def _disabled_problems(app: Flask, plugin_id: str) -> list[str]:
         tenant_id = tenant.id
         db.session.remove()
 
-    problems = []
     calls: list[str] = []
     anonymous, admin = app.test_client(), app.test_client()
     signed_in = admin.post("/login", data={"email": email, "password": password})
     if signed_in.status_code != 302:
         return [f"contract check could not sign in its test admin ({signed_in.status_code})"]
+    urls, problems = _plugin_urls(app, plugin_id, slug)
     with _spying(host, plugin_id, calls):
-        for method, url in _plugin_urls(app, plugin_id, slug):
+        for method, url in urls:
             for who, client in (("a visitor", anonymous), ("an admin", admin)):
-                status = client.open(url, method=method).status_code
+                try:
+                    # Followed: werkzeug may redirect to a canonical URL (a value equal
+                    # to a rule's default, a missing slash); where it ends must be a 404.
+                    status = client.open(url, method=method, follow_redirects=True).status_code
+                except Exception as exc:  # strict mode re-raises what a view raised
+                    problems.append(f"disabled: {method} {url} raised for {who}: {_described(exc)}")
+                    continue
                 if status != 404:
                     problems.append(
                         f"disabled: {method} {url} answers {status} to {who}, expected 404"

@@ -20,6 +20,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
+from wtforms import SelectChoice
 
 from core.community import audit
 from core.community.permissions import has_permission, membership, public, requires
@@ -268,7 +269,7 @@ def member_roles(member_id: int):
     member = _member_or_404(member_id)
     names = _role_names()
     form = RolesForm(obj=member)
-    form.extra_roles.choices = [(k, v) for k, v in names.items() if "." in k]
+    form.extra_roles.choices = [SelectChoice(k, v) for k, v in names.items() if "." in k]
     if form.validate_on_submit():
         if member.user_id == current_user.id and form.role.data != "admin":
             form.role.errors.append(_("You cannot remove your own admin role."))

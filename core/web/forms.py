@@ -11,6 +11,7 @@ from wtforms import (
     EmailField,
     IntegerField,
     PasswordField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -85,7 +86,9 @@ class CommunityForm(FlaskForm):
         ],
         description=_l("Used in the address: /c/<slug>/"),
     )
-    kind = SelectField(_l("Type"), choices=list(KIND_LABELS.items()))
+    kind = SelectField(
+        _l("Type"), choices=[SelectChoice(k, label) for k, label in KIND_LABELS.items()]
+    )
     households = IntegerField(
         _l("Households"),
         validators=[InputRequired(), NumberRange(min=0, max=1_000_000)],
@@ -94,7 +97,9 @@ class CommunityForm(FlaskForm):
     timezone = StringField(
         _l("Time zone"), default=DEFAULT_TIMEZONE, validators=[DataRequired(), _valid_timezone]
     )
-    default_locale = SelectField(_l("Default language"), choices=list(LANGUAGES.items()))
+    default_locale = SelectField(
+        _l("Default language"), choices=[SelectChoice(k, label) for k, label in LANGUAGES.items()]
+    )
     admin_email = EmailField(
         _l("First admin's e-mail"), validators=[DataRequired(), Email(), Length(max=254)]
     )
@@ -109,7 +114,9 @@ class CommunityProfileForm(FlaskForm):
         render_kw={"inputmode": "numeric"},
     )
     timezone = StringField(_l("Time zone"), validators=[DataRequired(), _valid_timezone])
-    default_locale = SelectField(_l("Default language"), choices=list(LANGUAGES.items()))
+    default_locale = SelectField(
+        _l("Default language"), choices=[SelectChoice(k, label) for k, label in LANGUAGES.items()]
+    )
     open_registration = BooleanField(_l("Residents may join by themselves"))
 
 
@@ -117,13 +124,13 @@ class InviteForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(
         _l("Role"),
-        choices=[(role, ROLE_LABELS[role]) for role in reversed(CORE_ROLES)],
+        choices=[SelectChoice(role, ROLE_LABELS[role]) for role in reversed(CORE_ROLES)],
     )
 
 
 class RolesForm(FlaskForm):
     role = SelectField(
         _l("Role"),
-        choices=[(role, ROLE_LABELS[role]) for role in reversed(CORE_ROLES)],
+        choices=[SelectChoice(role, ROLE_LABELS[role]) for role in reversed(CORE_ROLES)],
     )
     extra_roles = SelectMultipleField(_l("Module roles"), choices=[], validate_choice=True)

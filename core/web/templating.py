@@ -13,6 +13,13 @@ from core.community.permissions import has_permission, membership
 from core.plugins.gateway import gateway
 from core.services.i18n import LANGUAGES, current_locale, localized
 from core.services.time import as_aware
+from core.web.template_catalogues import (
+    PluginCatalogues,
+    plugin_gettext,
+    plugin_ngettext,
+    plugin_npgettext,
+    plugin_pgettext,
+)
 from tenants.context import current_community
 
 
@@ -99,6 +106,9 @@ def dict_without(args, key: str) -> dict:
 
 
 def install(app: Flask) -> None:
+    catalogues = app.extensions["gongzhi.catalogues"]
+    app.jinja_env.add_extension(PluginCatalogues)
+    app.jinja_env.extend(gongzhi_plugin_ids=catalogues.plugin_ids)
     app.jinja_env.filters.update(
         money=money, date=date, datetime=datetime_, localized=localized, dict_without=dict_without
     )
@@ -112,5 +122,9 @@ def install(app: Flask) -> None:
         current_locale=current_locale,
         LANGUAGES=LANGUAGES,
         plugin_label=plugin_label,
+        plugin_gettext=plugin_gettext,
+        plugin_ngettext=plugin_ngettext,
+        plugin_pgettext=plugin_pgettext,
+        plugin_npgettext=plugin_npgettext,
     )
     app.context_processor(community_context)

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.plugin_api import audit, commit, db, emit, paginate, plugin_settings, public, requires
 from plugins.notices import can_manage
 from plugins.notices.forms import NoticeForm
+from plugins.notices.i18n import _
 from plugins.notices.models import Notice
 
 bp = Blueprint("notices", __name__, template_folder="templates")

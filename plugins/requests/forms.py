@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from plugins.requests.i18n import _l
 from plugins.requests.labels import CHANNEL_LABELS, CONTACT_LABELS, KIND_LABELS
 from plugins.requests.models import KINDS
 from plugins.requests.photos import MAX_PHOTOS, sniff
@@ -56,7 +57,7 @@ class ReportForm(FlaskForm):
     )
     contact_preference = SelectField(
         _l("How should we get back to you?"),
-        choices=list(CONTACT_LABELS.items()),
+        choices=[SelectChoice(k, label) for k, label in CONTACT_LABELS.items()],
         default="message",
     )
     contact_phone = StringField(
@@ -118,7 +119,8 @@ class DeskReportForm(ReportForm):
     )
     requester_name = StringField(_l("Resident's name"), validators=[Optional(), Length(max=80)])
     channel = SelectField(
-        _l("Taken"), choices=[(k, v) for k, v in CHANNEL_LABELS.items() if k != "online"]
+        _l("Taken"),
+        choices=[SelectChoice(k, v) for k, v in CHANNEL_LABELS.items() if k != "online"],
     )
 
     def validate_requester_name(self, field):
@@ -130,7 +132,8 @@ class ClassifyForm(FlaskForm):
     category_id = SelectField(_l("Category"), coerce=_optional_int, validate_choice=False)
     kind = SelectField(
         _l("Kind"),
-        choices=[("", _l("Choose…"))] + [(k, KIND_LABELS[k]) for k in KINDS],
+        choices=[SelectChoice("", _l("Choose…"))]
+        + [SelectChoice(k, KIND_LABELS[k]) for k in KINDS],
         validators=[DataRequired(_l("Choose red, orange or yellow."))],
     )
     note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=300)])
@@ -262,7 +265,7 @@ class CategoryForm(FlaskForm):
     name = StringField(
         _l("Category"), validators=[DataRequired(_l("Name the category.")), Length(max=60)]
     )
-    kind = SelectField(_l("Kind"), choices=[(k, KIND_LABELS[k]) for k in KINDS])
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k, KIND_LABELS[k]) for k in KINDS])
     owner = StringField(_l("Default owner"), validators=[Optional(), Length(max=120)])
     keywords = StringField(
         _l("Keywords (comma-separated)"), validators=[Optional(), Length(max=200)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from plugins.requests.i18n import _l
 
 KIND_LABELS = {
     "red": _l("Red · major matter (大事)"),

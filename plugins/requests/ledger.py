@@ -12,10 +12,10 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from core.plugin_api import db, parse_id
 from plugins.requests import clock
+from plugins.requests.i18n import _
 from plugins.requests.models import KINDS, OPEN_STATUSES, STATUSES, Request
 from plugins.requests.sla import Targets
 

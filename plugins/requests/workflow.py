@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import gettext as _
-
 from core.plugin_api import community_lock, db, emit, to_local
 from plugins.requests import clock
+from plugins.requests.i18n import _
 from plugins.requests.models import OPEN_STATUSES, Category, Request, Step
 from plugins.requests.sla import Targets, first_response_met
 

@@ -109,6 +109,14 @@ def test_pages_render_in_chinese_by_default_and_in_english_on_request(app, membe
     assert "Dashboard" in en and 'lang="en"' in en
 
 
+def test_switching_language_after_a_page_applies_to_the_next_page(app, member_client):
+    """Each test request has its own app context (gongzhi.testing replaces pytest-flask's
+    test-wide request context): the language cached for one page is not the next one's."""
+    assert 'lang="zh-Hans"' in member_client.get("/c/alpha/").get_data(as_text=True)
+    member_client.post("/lang", data={"locale": "en", "next": "/c/alpha/"})
+    assert 'lang="en"' in member_client.get("/c/alpha/").get_data(as_text=True)
+
+
 def test_dates_and_money_follow_the_language(app):
     from core.web.templating import date, money
 
@@ -129,26 +137,135 @@ def test_a_community_defaults_to_its_own_language(app, make_community, make_user
     assert "Dashboard" in login(person).get("/c/english-town/").get_data(as_text=True)
 
 
-def test_catalogues_agree_on_shared_words():
-    """Core's catalogue is merged last, so it wins for the same English text: a built-in
-    plugin that means something else by a word must say so (pgettext, or other words)."""
-    from babel.messages.pofile import read_po
+# ----- each plugin has its own domain ------------------------------------------------------
+WORDY_PO = r"""
+msgid ""
+msgstr ""
+"Language: zh_Hans\n"
+"Content-Type: text/plain; charset=utf-8\n"
+"Plural-Forms: nplurals=1; plural=0;\n"
 
-    seen: dict[tuple, tuple[str, str]] = {}
-    conflicts = []
-    for root, _sources, translations in i18n_tools.catalogue_roots():
-        with i18n_tools.po_path(translations, "zh_Hans").open("rb") as fh:
-            catalog = read_po(fh, locale="zh_Hans")
-        for message in catalog:
-            if not message.id:
-                continue
-            key = (message.id if isinstance(message.id, str) else message.id[0], message.context)
-            if key in seen and seen[key][1] != message.string:
-                conflicts.append(f"{key[0]!r}: {seen[key]} vs {(root.name, message.string)}")
-            seen.setdefault(key, (root.name, message.string))
-    assert conflicts == [], "\n".join(conflicts)
+msgid "Name"
+msgstr "名称"
+
+msgid "Search"
+msgstr "检索"
+
+msgctxt "wordy"
+msgid "Off"
+msgstr "停用"
+
+msgid "%(num)d item"
+msgid_plural "%(num)d items"
+msgstr[0] "%(num)d 件"
+"""
+
+WORDY_PAGE = """{% extends "base.html" %}
+{% block content %}<p id="own">{{ _("Name") }}|{{ pgettext("wordy", "Off") }}|\
+{{ ngettext("%(num)d item", "%(num)d items", 3) }}|{{ _("Dashboard") }}|\
+{% trans %}Search{% endtrans %}|{{ _("Sign <b>%(who)s</b>", who="<i>") }}</p>{% endblock %}"""
 
 
-def test_core_catalogue_is_merged_last(app):
-    dirs = app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")
-    assert dirs[-1].endswith("core/translations") and len(dirs) > 1
+class _Wordy:
+    """A plugin that means other things than core by "Name" and "Search"."""
+
+    def __init__(self, root) -> None:
+        from flask import Blueprint, render_template
+
+        from core.plugin_api import PluginMeta, hookimpl
+
+        translations = root / "translations"
+        po = i18n_tools.po_path(translations, "zh_Hans")
+        po.parent.mkdir(parents=True)
+        po.write_text(WORDY_PO, encoding="utf-8")
+        with po.with_suffix(".mo").open("wb") as fh:
+            write_mo(fh, i18n_tools.load(po, "zh_Hans"), use_fuzzy=False)
+        (root / "templates" / "wordy").mkdir(parents=True)
+        (root / "templates" / "wordy" / "page.html").write_text(WORDY_PAGE, encoding="utf-8")
+        self.meta = PluginMeta(
+            id="wordy",
+            version="1.0",
+            label={"zh_Hans": "词", "en": "Wordy"},
+            description={"zh_Hans": "词", "en": "Wordy"},
+            translations=str(translations),
+        )
+        bp = Blueprint("wordy", __name__, template_folder=str(root / "templates"))
+        bp.add_url_rule("/", "page", lambda: render_template("wordy/page.html"))
+        self.register_blueprints = hookimpl(lambda: [bp])
+
+
+@pytest.fixture
+def wordy(tmp_path):
+    return _Wordy(tmp_path)
+
+
+@pytest.fixture
+def gongzhi_extra_plugins(request):
+    if "wordy" in request.fixturenames:
+        return {"wordy": request.getfixturevalue("wordy")}
+    return {}
+
+
+def test_a_plugin_template_speaks_with_its_catalogue_and_core_keeps_its_words(
+    wordy, community, enable_plugin, admin_client
+):
+    enable_plugin(community, "wordy")
+    page = admin_client.get("/c/alpha/wordy/").get_data(as_text=True)
+    own = page.split('<p id="own">')[1].split("</p>")[0]
+    # Its words, its context, its plural; core's words where it has none; {% trans %} too;
+    # arguments escaped as in any template.
+    assert own == "名称|停用|3 件|首页|检索|Sign <b>&lt;i&gt;</b>"
+    # The layout around it is core's: core's "Search" stays 搜索 on the plugin's own page.
+    assert "搜索" in page.replace(own, "")
+    members = admin_client.get("/c/alpha/members").get_data(as_text=True)
+    assert "姓名" in members and "名称" not in members  # core's "Name" on core's page
+
+
+def test_python_code_gets_the_plugin_catalogue_first_and_core_as_fallback(app, wordy):
+    from flask_babel import gettext
+
+    from core.plugin_api import translator
+
+    _, _l, ngettext, pgettext = translator("wordy")
+    label = _l("Name")
+    with app.test_request_context(headers={"Accept-Language": "zh"}):
+        assert (_("Name"), gettext("Name")) == ("名称", "姓名")
+        assert _("Dashboard") == "首页" and str(label) == "名称"
+        assert pgettext("wordy", "Off") == "停用" and ngettext("%(num)d item", "", 2) == "2 件"
+        assert translator("nosuch").gettext("Name") == "姓名"  # unknown: core's
+    with app.test_request_context():
+        from flask import session
+
+        session["locale"] = "en"
+        assert _("Name") == "Name"
+    assert _("Name") == "Name"  # outside a request: untranslated, no error
+
+
+def test_core_reads_only_its_own_catalogue(app):
+    assert app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";") == [
+        str(i18n_tools.ROOT / "core" / "translations")
+    ]
+
+
+def test_plugins_i18n_checks_a_plugins_catalogue(app):
+    runner = app.test_cli_runner()
+    checked = runner.invoke(args=["plugins", "i18n", "notices", "check"])
+    assert checked.exit_code == 0 and "all translated" in checked.output
+    unknown = runner.invoke(args=["plugins", "i18n", "nosuch", "check"])
+    assert unknown.exit_code == 1 and "nosuch: no such plugin is installed" in unknown.output
+
+
+def test_plugins_i18n_check_names_what_is_missing(app, tmp_path, monkeypatch):
+    from core.plugins import translations
+
+    record = app.extensions["gongzhi.plugins"].get("notices")
+    (tmp_path / "views.py").write_text('from x import _\nWORD = _("A word nobody translated")\n')
+    monkeypatch.setattr(translations, "source_folders", lambda r: [tmp_path])
+    monkeypatch.setattr(translations, "catalogue_folder", lambda r: tmp_path / "translations")
+    result = app.test_cli_runner().invoke(args=["plugins", "i18n", record.id, "check"])
+    assert result.exit_code == 1
+    assert "zh_Hans: A word nobody translated" in result.output
+    updated = app.test_cli_runner().invoke(args=["plugins", "i18n", record.id, "update"])
+    assert updated.exit_code == 0 and "en: A word" not in updated.output  # English fills itself
+    assert "zh_Hans: A word nobody translated" in updated.output
+    assert (tmp_path / "translations" / "en" / "LC_MESSAGES" / "messages.mo").exists()

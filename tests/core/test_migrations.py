@@ -150,6 +150,15 @@ def test_upgrade_still_works_when_a_migrated_plugin_is_no_longer_active(
     args = ["db", "migrate", "-x", "plugin=migplug", "--head", "migplug@head", "-m", "x"]
     result = second.test_cli_runner().invoke(args=args)
     assert result.exit_code != 0 and f"it is {status}" in result.output, result.output
+    # The vendor's command says why, in the plugin's own words, instead of Alembic's.
+    reason = second.extensions["gongzhi.plugins"].get("migplug").error
+    result = second.test_cli_runner().invoke(args=["plugins", "migrate", "migplug", "-m", "x"])
+    assert result.exit_code == 1 and f"migplug is {status}: {reason}" in result.output
     assert len(list((migrated_plugin / "migrations" / "versions").glob("*.py"))) == 1
     with second.app_context():
         db.engine.dispose()
+
+
+def test_plugins_migrate_names_an_unknown_plugin(app):
+    result = app.test_cli_runner().invoke(args=["plugins", "migrate", "nosuch", "-m", "x"])
+    assert result.exit_code == 1 and "nosuch: no such plugin is installed" in result.output

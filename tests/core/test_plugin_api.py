@@ -115,6 +115,28 @@ def test_excel_export_writes_aware_times_as_the_communitys_wall_clock(app, commu
     assert b"46348.375" in sheet
 
 
+def test_downloads_read_back_with_the_testing_helpers(app, community):
+    from core.testing import read_csv, read_xlsx
+    from tenants.context import community_scope
+
+    rows = [("赞成", 2, datetime(2026, 11, 22, 1, 0, tzinfo=UTC)), ("反对", None, "x,y")]
+    with app.test_request_context(), community_scope(community.id):
+        sheet = api.xlsx_response("r.xlsx", ["选项", "票数", "时间"], rows)
+        text = api.csv_response("r.csv", ["选项", "票数", "时间"], rows)
+    assert read_xlsx(sheet) == [
+        ["选项", "票数", "时间"],
+        ["赞成", 2, datetime(2026, 11, 22, 9, 0)],  # the community's wall clock
+        ["反对", None, "x,y"],
+    ]
+    assert text.headers["Content-Type"] == "text/csv; charset=utf-8"  # once, not twice
+    assert text.data.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs
+    assert read_csv(text) == [
+        ["选项", "票数", "时间"],
+        ["赞成", "2", "2026-11-22 01:00:00+00:00"],
+        ["反对", "", "x,y"],
+    ]
+
+
 def test_pgettext_messages_are_extracted_with_their_context(tmp_path):
     from core.services import i18n_tools
 

@@ -7,13 +7,14 @@ the platform answers 404 for a community that has not switched the plugin on.
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from core.plugin_api import (
     audit,
     commit,
+    csv_response,
+    current_tenant,
     db,
     emit,
     has_permission,
@@ -22,8 +23,11 @@ from core.plugin_api import (
     public,
     render,
     requires,
+    to_local,
+    xlsx_response,
 )
 from gongzhi_survey.forms import PollForm
+from gongzhi_survey.i18n import _
 from gongzhi_survey.models import Option, Poll, Vote, has_voted, tally
 
 bp = Blueprint("survey", __name__, template_folder="templates")
@@ -122,6 +126,19 @@ def close(poll_id: int):
         commit()
         flash(_("Poll closed."), "success")
     return redirect(url_for("survey.show", poll_id=poll.id))
+
+
+@bp.route("/<int:poll_id>/results.<any(csv, xlsx):fmt>")
+@requires("survey.manage")
+def download(poll_id: int, fmt: str):
+    """The results as a spreadsheet: ``/<poll>/results.csv`` or ``/<poll>/results.xlsx``."""
+    poll = _poll_or_404(poll_id)
+    # Excel has no time zones: the community's wall-clock time, as text.
+    started = to_local(poll.created_at, current_tenant().timezone).strftime("%Y-%m-%d %H:%M")
+    header = [_("Option"), _("Votes"), _("Started")]
+    rows = [(option.label, votes, started) for option, votes in tally(poll)]
+    respond = csv_response if fmt == "csv" else xlsx_response
+    return respond(f"survey-{poll.id}.{fmt}", header, rows)
 
 
 @bp.route("/results")

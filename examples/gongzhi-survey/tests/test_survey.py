@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from core.plugin_api import db
+from core.testing import read_csv, read_xlsx
 
 
 @pytest.fixture
@@ -112,6 +113,30 @@ def test_closing_emits_an_event_whose_handler_writes_the_summary(
         assert poll.created_at.utcoffset() == timedelta(0)  # UTCDateTime: aware, also on SQLite
     closed = member_client.get(f"/c/alpha/survey/{poll_id}").get_data(as_text=True)
     assert 'name="option"' not in closed and "已结束" in closed
+
+
+def test_staff_download_the_results_as_csv_or_excel(
+    app, survey_on, staff_client, member_client, in_community
+):
+    poll_id = start_poll(staff_client)
+    yes, *_ = option_ids(app, survey_on, in_community, poll_id)
+    member_client.post(f"/c/alpha/survey/{poll_id}/vote", data={"option": yes})
+    page = staff_client.get(f"/c/alpha/survey/{poll_id}").get_data(as_text=True)
+    assert f'href="/c/alpha/survey/{poll_id}/results.xlsx"' in page
+
+    sheet = staff_client.get(f"/c/alpha/survey/{poll_id}/results.xlsx")
+    assert sheet.status_code == 200
+    assert f"survey-{poll_id}.xlsx" in sheet.headers["Content-Disposition"]
+    rows = read_xlsx(sheet)
+    assert rows[0] == ["选项", "票数", "发起时间"]
+    assert [row[:2] for row in rows[1:]] == [["赞成", 1], ["反对", 0], ["无所谓", 0]]
+    text = staff_client.get(f"/c/alpha/survey/{poll_id}/results.csv")
+    assert text.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert read_csv(text)[1][:2] == ["赞成", "1"]
+
+    assert member_client.get(f"/c/alpha/survey/{poll_id}/results.csv").status_code == 403
+    assert staff_client.get(f"/c/alpha/survey/{poll_id}/results.pdf").status_code == 404
+    assert staff_client.get("/c/alpha/survey/99999/results.csv").status_code == 404
 
 
 def test_public_results_for_visitors_follow_the_setting(app, survey_on, staff_client, admin_client):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from core.plugin_api import audit, commit, db, has_permission, requires
 from plugins.requests import catalogue as store
 from plugins.requests.forms import CategoryForm, ServiceForm
+from plugins.requests.i18n import _
 from plugins.requests.models import Category, Request, Service
 from plugins.requests.views import bp
 

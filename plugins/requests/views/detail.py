@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import render_template
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.plugin_api import (
@@ -29,6 +28,7 @@ from plugins.requests.forms import (
     ServiceReferralForm,
     UnreachableForm,
 )
+from plugins.requests.i18n import _
 from plugins.requests.models import Photo, Request, Step
 from plugins.requests.views import can_handle, settings, today_local
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.plugin_api import commit, db, find_member, requires
@@ -18,6 +17,7 @@ from plugins.requests.forms import (
     ServiceReferralForm,
     UnreachableForm,
 )
+from plugins.requests.i18n import _
 from plugins.requests.models import Category
 from plugins.requests.views import (
     bp,

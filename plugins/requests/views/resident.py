@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.plugin_api import commit, db, paginate, requires
 from plugins.requests import catalogue, photos, workflow
 from plugins.requests.forms import CheckForm, RejectForm, ReportForm
+from plugins.requests.i18n import _
 from plugins.requests.models import Photo, Request
 from plugins.requests.views import bp, request_or_404, settings, targets
 from plugins.requests.views.detail import render_show
