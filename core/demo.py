@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 from flask import current_app
 
+from core.community.events import flush_deliveries
+from core.community.membership import add_member
 from core.community.provisioning import create_community
 from core.extensions import db
 from core.models import User
@@ -97,8 +99,9 @@ def load_demo(reset: bool = False) -> Iterator[str]:
                     is None
                 ):
                     role = role_key if role_key in CORE_ROLES else "member"
-                    db.session.add(Membership(user_id=user.id, role=role))
+                    add_member(user, role, via="demo")
             db.session.commit()
+            flush_deliveries()
             if fresh:
                 gateway().forget()
                 seed_demo_data(tenant, users)

@@ -14,7 +14,13 @@ from flask_babel import gettext, lazy_gettext, lazy_pgettext, ngettext, pgettext
 
 from core.community.audit import record as audit
 from core.community.events import emit, flush_deliveries
-from core.community.members import MemberInfo, community_members, find_member
+from core.community.members import (
+    MemberInfo,
+    community_members,
+    find_member,
+    get_member,
+    member_column,
+)
 from core.community.permissions import has_permission, membership, public, requires
 from core.extensions import db
 from core.plugins.gateway import Unavailable, gateway, plugin_settings
@@ -37,6 +43,7 @@ from core.services.locks import community_lock
 from core.services.pagination import paginate
 from core.services.parsing import parse_id
 from core.services.time import DEFAULT_TIMEZONE, UTCDateTime, to_local, utcnow
+from core.web.member_picker import MemberField
 from tenants.context import (
     TenantScopeError,
     all_tenants,
@@ -84,6 +91,7 @@ __all__ = [
     "DEFAULT_TIMEZONE",
     "PLUGIN_API_VERSION",
     "ExportTable",
+    "MemberField",
     "MemberInfo",
     "NavItem",
     "Permission",
@@ -112,6 +120,7 @@ __all__ = [
     "db",
     "emit",
     "find_member",
+    "get_member",
     "gettext",
     "has_permission",
     "hookimpl",
@@ -119,6 +128,7 @@ __all__ = [
     "lazy_gettext",
     "lazy_pgettext",
     "localized",
+    "member_column",
     "membership",
     "ngettext",
     "paginate",

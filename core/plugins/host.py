@@ -30,8 +30,8 @@ log = logging.getLogger("gongzhi.plugins")
 # 1.1: ask_plugins, hookspec, community_members/find_member, UTCDateTime, csv/xlsx_response,
 # pgettext, community_lock, plugin static files. 1.2: community_scope everywhere, checked
 # permission names, deny-wins decisions. 1.3: a translation domain per plugin (translator),
-# flask plugins migrate / i18n, read_xlsx, plugin_status. Plugins declaring ">=1.0,<2"
-# keep working.
+# flask plugins migrate / i18n, read_xlsx, plugin_status; member_column, get_member,
+# MemberField, core member events. Plugins declaring ">=1.0,<2" keep working.
 PLUGIN_API_VERSION = "1.3.0"
 ENTRY_POINT_GROUP = "gongzhi.plugins"
 ACTIVE, FAILED, INCOMPATIBLE = "active", "failed", "incompatible"

@@ -45,6 +45,7 @@ from core.testing.people import (  # noqa: F401
     in_community,
     login,
     make_community,
+    make_members,
     make_user,
     member,
     member_client,

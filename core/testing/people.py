@@ -77,6 +77,56 @@ def make_user(app) -> Callable:
 
 
 @pytest.fixture
+def make_members(app) -> Callable:
+    """``make_members(community, count, role="member")`` -> their user ids: ``count``
+    people inserted in bulk (10,000 in about a second), to test that a page or a search
+    stays bounded in a big community. Named ``<surname><given name><n>`` from a few
+    common surnames (so a search for "张" finds many), e-mail
+    ``m<n>@<community slug>.example``. Sign in as one with ``login``."""
+    from werkzeug.security import generate_password_hash
+
+    from core.extensions import db
+    from core.models import User
+    from core.services.time import utcnow
+    from tenants.context import community_scope
+    from tenants.models import Membership
+
+    surnames, given = "王李张刘陈杨黄赵吴周", ("伟", "芳", "娜", "敏", "静", "强", "磊", "洋")
+    password_hash = generate_password_hash(DEMO_PASSWORD)  # once: hashing is slow on purpose
+
+    made: dict[str, int] = {}  # people made so far per community: numbers go on
+
+    def make(community, count: int, role: str = "member") -> list[int]:
+        now, first = utcnow(), made.get(community.slug, 0)
+        made[community.slug] = first + count
+        numbers = range(first, first + count)
+        users = [
+            {
+                "email": f"m{n}@{community.slug}.example",
+                "name": f"{surnames[n % len(surnames)]}{given[n // len(surnames) % len(given)]}{n}",
+                "password_hash": password_hash,
+                "is_operator": False,
+                "created_at": now,
+            }
+            for n in numbers
+        ]
+        with app.app_context():
+            ids = list(db.session.execute(db.insert(User).returning(User.id), users).scalars())
+            with community_scope(community.id):
+                memberships = [
+                    {"user_id": user_id, "role": role, "extra_roles": [], "created_at": now}
+                    for user_id in ids
+                ]
+                db.session.execute(
+                    db.insert(Membership), [{**m, "tenant_id": community.id} for m in memberships]
+                )
+            db.session.commit()
+        return sorted(ids)
+
+    return make
+
+
+@pytest.fixture
 def login(app) -> Callable:
     """``login(user)`` -> a new test client signed in as ``user``."""
 

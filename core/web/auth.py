@@ -207,18 +207,17 @@ def accept_invitation(token: str):
 
 
 def _join(invitation: Invitation, tenant: Tenant, user: User) -> None:
-    from core.community import audit
+    from core.community.membership import add_member, change_roles
 
     with community_scope(tenant):
         existing = db.session.execute(
             db.select(Membership).where(Membership.user_id == user.id)
         ).scalar_one_or_none()
         if existing is None:
-            db.session.add(Membership(user_id=user.id, role=invitation.role))
-        elif existing.role != "admin":
-            existing.role = invitation.role
+            add_member(user, invitation.role, via="invitation")
+        elif existing.role != "admin":  # an invitation never demotes an admin
+            change_roles(existing, invitation.role)
         invitation.accepted_at = utcnow()
-        audit.record("member.joined", user.email, role=invitation.role, via="invitation")
         db.session.commit()
 
 

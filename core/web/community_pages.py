@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 
 from flask import (
@@ -23,6 +24,8 @@ from markupsafe import Markup
 from wtforms import SelectChoice
 
 from core.community import audit
+from core.community import membership as member_changes
+from core.community.members import SEARCH_LIMIT, member_label, search_members
 from core.community.permissions import has_permission, membership, public, requires
 from core.extensions import db
 from core.models import AuditEntry
@@ -33,6 +36,7 @@ from core.services.i18n import localized
 from core.services.pagination import paginate
 from core.web.auth import create_invitation
 from core.web.forms import ROLE_LABELS, CommunityProfileForm, InviteForm, RolesForm
+from core.web.member_picker import option_tags, shows_full_email
 from tenants.context import current_community
 from tenants.models import Membership, PluginActivation
 
@@ -79,8 +83,7 @@ def join():
     if membership() is None:
         if not current_community().open_registration:
             abort(403)
-        db.session.add(Membership(user_id=current_user.id, role="member"))
-        audit.record("member.joined", current_user.email, role="member", via="self")
+        member_changes.add_member(current_user, "member", via="self")
         db.session.commit()
         flash(_("Welcome to %(community)s.", community=current_community().name()), "success")
     return redirect(url_for("community.dashboard"))
@@ -245,6 +248,28 @@ def members():
     ), status
 
 
+# A form field's name, as the member picker sends it (``field=<name>&<name>=<typed>``).
+FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}")
+
+
+@bp.route("/members/search")
+@requires("core.access")
+def member_search():
+    """Members by name or e-mail, for the member picker: its ``<option>`` list for htmx,
+    a page otherwise. At most SEARCH_LIMIT matches, in one bounded query."""
+    field = request.args.get("field", "")
+    typed = request.args.get(field, "") if FIELD_NAME.fullmatch(field) else ""
+    q = (request.args.get("q") or typed).strip()[:100]
+    found = search_members(q) if q else []
+    if request.htmx:
+        return str(option_tags(found))
+    full = shows_full_email()
+    matches = [(m, member_label(m, full)) for m in found]
+    return render_template(
+        "community/member_search.html", q=q, matches=matches, limit=SEARCH_LIMIT
+    )
+
+
 def _role_names() -> dict[str, str]:
     names = {role: str(label) for role, label in ROLE_LABELS.items()}
     enabled = gateway().enabled
@@ -274,12 +299,7 @@ def member_roles(member_id: int):
         if member.user_id == current_user.id and form.role.data != "admin":
             form.role.errors.append(_("You cannot remove your own admin role."))
         else:
-            before = sorted(member.roles)
-            member.role = form.role.data
-            member.extra_roles = sorted(form.extra_roles.data)
-            audit.record(
-                "member.roles", member.user.email, before=before, after=sorted(member.roles)
-            )
+            member_changes.change_roles(member, form.role.data, form.extra_roles.data)
             db.session.commit()
             flash(_("Roles saved."), "success")
             return redirect(url_for("community.members"))
@@ -294,8 +314,7 @@ def remove_member(member_id: int):
     if member.user_id == current_user.id:
         flash(_("You cannot remove yourself."), "error")
         return redirect(url_for("community.members")), 303
-    audit.record("member.removed", member.user.email, role=member.role)
-    db.session.delete(member)
+    member_changes.remove_member(member)
     db.session.commit()
     flash(_("Member removed."), "success")
     return redirect(url_for("community.members"))

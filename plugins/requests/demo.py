@@ -83,7 +83,7 @@ def add_demo_requests(tenant, users: dict) -> None:
     )
     workflow.classify(trees, targets, staff, "orange", _category("小区树木修剪"))
     workflow.assign(
-        trees, targets, staff, key=f"staff:{staff}", label="环境管护专委会", deadline=None
+        trees, targets, staff, key=f"member:{staff}", label="环境管护专委会", deadline=None
     )
     workflow.record_deliberation(
         trees,

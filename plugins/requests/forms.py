@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from core.plugin_api import MemberField
 from plugins.requests.i18n import _l
 from plugins.requests.labels import CHANNEL_LABELS, CONTACT_LABELS, KIND_LABELS
 from plugins.requests.models import KINDS
@@ -179,10 +180,32 @@ class ReferForm(FlaskForm):
 
 
 class AssignForm(FlaskForm):
-    """小事: to a committee (answered by the committees plugin) or to staff."""
+    """小事: to a committee (offered by plugins such as committees) or to a member, picked
+    by name or e-mail: a community of 3,000 households is no list to scroll."""
 
-    assignee = SelectField(_l("Assign to"), validators=[DataRequired(_l("Choose who takes it."))])
+    assignee = SelectField(_l("Assign to a committee"), validators=[Optional()])
+    member = MemberField(_l("Or to a member"), validators=[Optional()])
     deadline = DateField(_l("Deadline (optional)"), validators=[Optional()])
+
+    def offer(self, committees: list[tuple[str, str]]) -> None:
+        """The committees other plugins offer; without any, only the member picker."""
+        if committees:
+            self.assignee.choices = [("", "—"), *committees]
+        else:
+            del self.assignee
+            self.member.label.text = _l("Assign to a member")
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        committee = self.assignee.data if "assignee" in self else None
+        if not committee and self.member.data is None:
+            self.member.errors.append(_l("Choose who takes it."))
+            return False
+        if committee and self.member.data is not None:
+            self.member.errors.append(_l("Choose a committee or a member, not both."))
+            return False
+        return True
 
     def validate_deadline(self, field):
         if field.data and field.data < self.today:

@@ -13,7 +13,14 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.plugin_api import TenantScoped, UTCDateTime, db, tenant_foreign_key, utcnow
+from core.plugin_api import (
+    TenantScoped,
+    UTCDateTime,
+    db,
+    member_column,
+    tenant_foreign_key,
+    utcnow,
+)
 
 KINDS = ("red", "orange", "yellow")
 STATUSES = ("received", "in_progress", "replied", "closed")
@@ -94,11 +101,9 @@ class Request(TenantScoped, db.Model):
     contact_phone: Mapped[str] = mapped_column(sa.String(40), default="")
     anonymous: Mapped[bool] = mapped_column(default=True)
     channel: Mapped[str] = mapped_column(sa.String(8), default="online")
-    requester_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    requester_id: Mapped[int | None] = member_column()
     requester_name: Mapped[str] = mapped_column(sa.String(80), default="")  # desk entries
-    entered_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )
+    entered_by_id: Mapped[int | None] = member_column()
 
     category_id: Mapped[int | None] = mapped_column()
     kind: Mapped[str | None] = mapped_column(sa.String(8))
@@ -159,7 +164,7 @@ class Step(TenantScoped, db.Model):
 
     request_id: Mapped[int] = mapped_column()
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = member_column()
     action: Mapped[str] = mapped_column(sa.String(16))
     kind: Mapped[str | None] = mapped_column(sa.String(8))  # set by "classified" steps
     note: Mapped[str] = mapped_column(sa.Text, default="")

@@ -66,3 +66,63 @@ def test_report_triage_reply_accept_and_publish(
     expect(visitor.get_by_text("红色 大事").first).to_be_visible()
     body = visitor.content()
     assert member.name not in body and "3栋2单元" not in body
+
+
+def _orange_request(app, community, member, staff) -> int:
+    """A 小事 request, reported and classified (the browser part is the assigning)."""
+    from core.plugin_api import commit, plugin_settings
+    from plugins.requests import workflow
+    from plugins.requests.sla import Targets
+    from tenants.context import community_scope
+
+    with app.test_request_context(), community_scope(community.id) as scope:
+        targets = Targets.from_settings(plugin_settings("requests"), scope.tenant.timezone)
+        req = workflow.create(
+            targets, title="楼道堆放旧家具", actor_id=member.id, requester_id=member.id
+        )
+        workflow.classify(req, targets, staff.id, "orange", None)
+        commit()
+        return req.id
+
+
+def test_assigning_to_one_of_3000_members_with_the_picker_on_a_phone(
+    app, gongzhi_server, browser, community, enable_plugin, member, staff, make_members
+):
+    base = gongzhi_server
+    enable_plugin(community, "requests")
+    make_members(community, 3_000)
+    url = f"{base}/c/alpha/requests/{_orange_request(app, community, member, staff)}"
+
+    desk = browser.new_context(viewport=PHONE).new_page()
+    browser_login(desk, base, staff.email)
+    desk.goto(url)
+    picker = desk.get_by_label("交由一位成员")
+    picker.press_sequentially("张伟2", delay=50)  # htmx asks the member search while typing
+    options = desk.locator("#member-options option")
+    expect(options.first).to_have_attribute("value", "张伟2 <m2…@alpha.example>")
+    assert options.count() <= 20
+    assert picker.bounding_box()["width"] <= PHONE["width"]
+    picker.fill("张伟2 <m2…@alpha.example>")  # what choosing that option puts in the field
+    desk.get_by_role("button", name="分派").click()
+    expect(desk.get_by_text("已分派给张伟2。")).to_be_visible()
+
+
+def test_the_picker_works_without_javascript(
+    app, gongzhi_server, browser, community, enable_plugin, member, staff, make_members
+):
+    base = gongzhi_server
+    enable_plugin(community, "requests")
+    make_members(community, 300)
+    url = f"{base}/c/alpha/requests/{_orange_request(app, community, member, staff)}"
+
+    desk = browser.new_context(java_script_enabled=False).new_page()
+    browser_login(desk, base, staff.email)
+    desk.goto(url)
+    desk.get_by_label("交由一位成员").fill("张伟")  # several people: the page says so
+    desk.get_by_role("button", name="分派").click()
+    expect(desk.get_by_text("有多位成员与“张伟”相符", exact=False)).to_be_visible()
+    expect(desk.get_by_label("交由一位成员")).to_have_value("张伟")  # kept
+    assert desk.locator("#member-options option").count() > 1  # and offered in the list
+    desk.get_by_label("交由一位成员").fill("m2@alpha.example")
+    desk.get_by_role("button", name="分派").click()
+    expect(desk.get_by_text("已分派给张伟2。")).to_be_visible()

@@ -13,7 +13,14 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.plugin_api import TenantScoped, UTCDateTime, db, tenant_foreign_key, utcnow
+from core.plugin_api import (
+    TenantScoped,
+    UTCDateTime,
+    db,
+    member_column,
+    tenant_foreign_key,
+    utcnow,
+)
 
 
 class Poll(TenantScoped, db.Model):
@@ -25,9 +32,7 @@ class Poll(TenantScoped, db.Model):
     public: Mapped[bool] = mapped_column(default=True)  # results on the public page
     closed: Mapped[bool] = mapped_column(default=False)
     summary: Mapped[str] = mapped_column(sa.String(300), default="")  # written when closed
-    created_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )
+    created_by_id: Mapped[int | None] = member_column()  # a person: never core's table name
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     options = relationship(
@@ -58,7 +63,7 @@ class Vote(TenantScoped, db.Model):
 
     poll_id: Mapped[int] = mapped_column()
     option_id: Mapped[int] = mapped_column()
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = member_column(nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

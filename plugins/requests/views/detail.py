@@ -10,7 +10,6 @@ from flask_login import current_user
 from core.plugin_api import (
     Unavailable,
     ask_plugins,
-    community_members,
     current_tenant,
     db,
     localized,
@@ -28,9 +27,10 @@ from plugins.requests.forms import (
     ServiceReferralForm,
     UnreachableForm,
 )
-from plugins.requests.i18n import _
 from plugins.requests.models import Photo, Request, Step
 from plugins.requests.views import can_handle, settings, today_local
+
+MEMBER_KEY = "member:"  # assignee_key of a request assigned to a person: "member:<user id>"
 
 
 def _answers(hook_name: str, req: Request):
@@ -40,19 +40,15 @@ def _answers(hook_name: str, req: Request):
             yield plugin_id, answers or []
 
 
-def assignee_choices(req: Request) -> list[tuple[str, str]]:
-    """Committees (or whoever answers ``request_assignees``), else the community's staff."""
+def offered_assignees(req: Request) -> list[tuple[str, str]]:
+    """(key, label) of the committees (or whoever answers ``request_assignees``); any
+    member can also be picked, with the member picker."""
     offered = []
     for plugin_id, answers in _answers("request_assignees", req):
         for a in answers:
             if str(a.get("key", "")).startswith(plugin_id + ":"):
                 offered.append((a.get("order", 100), plugin_id, a["key"], localized(a["label"])))
-    if offered:
-        return [(key, label) for _o, _p, key, label in sorted(offered)]
-    return [
-        (f"staff:{m.user_id}", _("Staff: %(name)s", name=m.name))
-        for m in community_members(roles=("staff", "admin"))
-    ]
+    return [(key, label) for _o, _p, key, label in sorted(offered)]
 
 
 def referral_choices(req: Request) -> list[tuple[str, str, str]]:
@@ -124,10 +120,14 @@ def _handler_forms(req: Request, forms: dict) -> dict:
             )
         out["refer"] = refer
     if req.kind == "orange" and req.status in ("received", "in_progress"):
-        assign = forms.get("assign") or AssignForm(formdata=None)
-        assign.assignee.choices = assignee_choices(req)
-        if assign.assignee.data is None:
-            assign.assignee.data = req.assignee_key
+        assign = forms.get("assign")
+        if assign is None:  # a fresh form shows the current assignee
+            assign = AssignForm(formdata=None)
+            assign.offer(offered_assignees(req))
+            if req.assignee_key.startswith(MEMBER_KEY):
+                assign.member.data = int(req.assignee_key.removeprefix(MEMBER_KEY))
+            elif "assignee" in assign:
+                assign.assignee.data = req.assignee_key
         out["assign"] = assign
         out["deliberation"] = forms.get("deliberation") or DeliberationForm(formdata=None)
     if req.kind == "yellow" and req.status in ("received", "in_progress"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from core.plugin_api import commit, db, find_member, requires
+from core.plugin_api import commit, db, find_member, get_member, requires
 from plugins.requests import catalogue, workflow
 from plugins.requests.forms import (
     AssignForm,
@@ -27,7 +27,12 @@ from plugins.requests.views import (
     targets,
     today_local,
 )
-from plugins.requests.views.detail import assignee_choices, referral_choices, render_show
+from plugins.requests.views.detail import (
+    MEMBER_KEY,
+    offered_assignees,
+    referral_choices,
+    render_show,
+)
 from plugins.requests.views.resident import report_fields, save_photos
 
 
@@ -131,18 +136,22 @@ def assign(request_id: int):
     req = request_or_404(request_id)
     form = AssignForm()
     form.today = today_local()
-    choices = assignee_choices(req)
-    form.assignee.choices = choices
+    committees = offered_assignees(req)
+    form.offer(committees)
     if not form.validate_on_submit():
         return render_show(req, 422, assign=form)
-    label = dict(choices)[form.assignee.data]
+    member = get_member(form.member.data) if form.member.data is not None else None
+    if member is not None:
+        key, label = f"{MEMBER_KEY}{member.user_id}", member.name
+    else:
+        key, label = form.assignee.data, dict(committees)[form.assignee.data]
     deadline = end_of_day(form.deadline.data) if form.deadline.data else None
     refused = _run(
         req,
         "assign",
         form,
         lambda: workflow.assign(
-            req, targets(), current_user.id, key=form.assignee.data, label=label, deadline=deadline
+            req, targets(), current_user.id, key=key, label=label, deadline=deadline
         ),
     )
     return refused or _done(req, _("Assigned to %(label)s.", label=label))

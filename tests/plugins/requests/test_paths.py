@@ -128,11 +128,51 @@ def test_orange_path_assigned_through_the_hook_with_deliberation(
     assert 'data-action="deliberated"' in page and "适度修枝" in page
 
 
-def test_orange_without_committees_offers_staff(app, requests_on, member_client, staff_client):
+def test_orange_without_committees_is_assigned_to_a_member_picked_by_name(
+    app, requests_on, member_client, staff_client, staff, make_members, make_user, other_community
+):
+    """3,000 households: no list of everyone, a picker; the typed name decides, the page
+    answers 422 (keeping the text) while it names several people or nobody here."""
+    make_members(requests_on, 3_000)
+    make_user("b-leader@beta.example", other_community, name="乙方楼栋长")
     rid = report(member_client, "楼道堆放旧家具")
     staff_client.post(f"{BASE}/{rid}/classify", data={"kind": "orange"})
     page = staff_client.get(f"{BASE}/{rid}").get_data(as_text=True)
-    assert "Alpha Staff" in page and 'value="staff:' in page
+    assert 'name="member"' in page and 'hx-get="/c/alpha/members/search?field=member"' in page
+    assert 'name="assignee"' not in page  # nobody offers committees here
+    assert '<datalist id="member-options"></datalist>' in page and "张伟2" not in page  # no list
+
+    for typed in ("张", "乙方楼栋长", "b-leader@beta.example"):  # many; another community's
+        refused = staff_client.post(f"{BASE}/{rid}/assign", data={"member": typed})
+        assert refused.status_code == 422 and f'value="{typed}"' in refused.get_data(True)
+    assert load(app, requests_on, rid).assignee_key == ""
+
+    r = staff_client.post(f"{BASE}/{rid}/assign", data={"member": "张伟2"})
+    assert r.status_code == 302, r.get_data(as_text=True)[-3000:]
+    req = load(app, requests_on, rid)
+    assert req.owner == "张伟2" and req.assignee_key.startswith("member:")
+    # The page shows the assignee in the picker again.
+    page = staff_client.get(f"{BASE}/{rid}").get_data(as_text=True)
+    assert 'value="张伟2 &lt;m2…@alpha.example&gt;"' in page
+
+    staff_client.post(f"{BASE}/{rid}/assign", data={"member": "Alpha Staff"})
+    assert load(app, requests_on, rid).assignee_key == f"member:{staff.id}"
+
+
+def test_a_committee_or_a_member_not_both(
+    app, requests_on, with_probe, member_client, staff_client, staff
+):
+    rid = report(member_client, "楼道堆放旧家具")
+    staff_client.post(f"{BASE}/{rid}/classify", data={"kind": "orange"})
+    page = staff_client.get(f"{BASE}/{rid}").get_data(as_text=True)
+    assert 'value="probe:7"' in page and 'name="member"' in page
+    both = {"assignee": "probe:7", "member": "Alpha Staff"}
+    assert staff_client.post(f"{BASE}/{rid}/assign", data=both).status_code == 422
+    assert staff_client.post(f"{BASE}/{rid}/assign", data={}).status_code == 422
+    assert load(app, requests_on, rid).assignee_key == ""
+    r = staff_client.post(f"{BASE}/{rid}/assign", data={"assignee": "", "member": "Alpha Staff"})
+    assert r.status_code == 302
+    assert load(app, requests_on, rid).assignee_key == f"member:{staff.id}"
 
 
 def test_yellow_path_referral_to_service_or_volunteers(
