@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import flask_babel
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
@@ -115,6 +116,14 @@ def _init_i18n(app: Flask, host: PluginHost) -> None:
     translations.install(app, host)
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "zh_Hans")
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+
+    @app.before_request
+    def _choose_language_again():
+        # An app context may outlive one request (pytest-flask pushes one per test, so a
+        # vendor's test clients share it): the language Flask-Babel memoised on ``g`` for
+        # the previous request must not carry over (tenants.resolution does the same for
+        # the signed-in user).
+        flask_babel.refresh()
 
 
 def _register_core(app: Flask) -> None:

@@ -11,3 +11,10 @@ from core.testing import CHROMIUM, CHROMIUM_ARGS
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(autouse=True)
+def _push_request_context():
+    """Replace pytest-flask's autouse request context: each request gets its own app
+    context, as in production, so nothing (``g``, the DB session) leaks between clients."""
+    yield

@@ -15,8 +15,7 @@ webhook payloads signed like Stripe does), ``plugin_status`` (what ``flask plugi
 says about a plugin) and ``plugin_contract`` (the contract check of
 ``core.testing.contract``: ``assert plugin_contract("survey") == []``); helpers
 ``read_xlsx``/``read_csv`` read downloads back into rows. docs/plugins.md ("Tests") lists
-each with its signature. Each request of a test client has its own app context
-(``core.testing.contexts``). Databases: SQLite in a
+each with its signature. Databases: SQLite in a
 temporary file by default; ``TEST_DATABASE_URL`` (or a PostgreSQL ``DATABASE_URL``) for
 PostgreSQL. Tests marked ``postgres``/``redis`` skip without the service, and fail instead
 when ``GONGZHI_REQUIRE_SERVICES=1`` (CI).

@@ -28,11 +28,6 @@ def pytest_configure(config) -> None:
     for marker in ("postgres", "redis", "browser"):
         config.addinivalue_line("markers", f"{marker}: see gongzhi.testing")
     config.addinivalue_line("markers", "slow: takes tens of seconds (deselect with -m 'not slow')")
-    # Registered last, so its fixture replaces pytest-flask's (see core/testing/contexts.py).
-    from core.testing import contexts
-
-    if not config.pluginmanager.is_registered(contexts):
-        config.pluginmanager.register(contexts, "gongzhi.testing.contexts")
 
 
 def pytest_runtest_setup(item) -> None:
