@@ -69,7 +69,8 @@ def measure(conn: psycopg.Connection, query: str, runs: int) -> tuple[float, str
         with conn.transaction():
             conn.execute(f"SET LOCAL ROLE {ROLE}")
             conn.execute("SET LOCAL app.tenant_id = '1'; SET LOCAL app.all_tenants = 'off'")
-            lines = [r[0] for r in conn.execute(f"EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) {query}")]
+            explain = f"EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) {query}"
+            lines = [r[0] for r in conn.execute(explain)]
         times.append(float(lines[-1].split(":")[1].split()[0]))
         plan = "\n".join(lines)
     return statistics.median(times), plan

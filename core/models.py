@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from core.extensions import db
 from core.services.time import UTCDateTime, utcnow
-from tenants.models import TenantScoped
+from tenants.models import ID_TYPE, TenantScoped
 
 
 class User(UserMixin, db.Model):
@@ -83,3 +83,20 @@ class EventFailure(TenantScoped, db.Model):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     event = relationship(DomainEvent, lazy="joined")
+
+
+class IdempotencyKey(TenantScoped, db.Model):
+    """A form submit that stored something: a repeat with the same key finds it
+    (``core.community.idempotency``). The unique key makes two simultaneous submits store
+    one row: the second fails on it and looks the first up."""
+
+    __tablename__ = "core_idempotency_keys"
+    __tenant_table_args__ = (
+        sa.UniqueConstraint("tenant_id", "action", "key"),
+        sa.Index("ix_core_idempotency_keys_created", "tenant_id", "created_at"),
+    )
+
+    action: Mapped[str] = mapped_column(sa.String(64))
+    key: Mapped[str] = mapped_column(sa.String(64))
+    result_id: Mapped[int] = mapped_column(ID_TYPE)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -14,6 +14,7 @@ from flask_babel import gettext, lazy_gettext, lazy_pgettext, ngettext, pgettext
 
 from core.community.audit import record as audit
 from core.community.events import emit, flush_deliveries
+from core.community.idempotency import IdempotencyKeyField, Once, run_once
 from core.community.members import MemberInfo, community_members, find_member
 from core.community.permissions import has_permission, membership, public, requires
 from core.extensions import db
@@ -83,8 +84,10 @@ __all__ = [
     "DEFAULT_TIMEZONE",
     "PLUGIN_API_VERSION",
     "ExportTable",
+    "IdempotencyKeyField",
     "MemberInfo",
     "NavItem",
+    "Once",
     "Permission",
     "PluginMeta",
     "Role",
@@ -125,6 +128,7 @@ __all__ = [
     "plugin_settings",
     "public",
     "render",
+    "run_once",
     "requires",
     "tenant_foreign_key",
     "tenant_scope",

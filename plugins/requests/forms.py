@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from core.plugin_api import IdempotencyKeyField
 from plugins.requests.labels import CHANNEL_LABELS, CONTACT_LABELS, KIND_LABELS
 from plugins.requests.models import KINDS
 from plugins.requests.photos import MAX_PHOTOS, sniff
@@ -32,6 +33,8 @@ def _optional_int(value):
 
 class ReportForm(FlaskForm):
     """A resident's report: the few fields that fit a phone screen in under a minute."""
+
+    idempotency_key = IdempotencyKeyField()  # a repeated submit finds the first report
 
     title = StringField(
         _l("What is the matter?"),
