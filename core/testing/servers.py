@@ -53,6 +53,20 @@ def binary_missing(name: str) -> str | None:
     return None if shutil.which(name) else f"no {name} on PATH"
 
 
+def require_program(name: str) -> None:
+    """In a test: skip when ``name`` cannot be started here; fail instead in CI."""
+    import pytest
+
+    from core.testing.services import services_required
+
+    why = binary_missing(name)
+    if why is None:
+        return
+    if services_required():
+        pytest.fail(f"{why}: required in CI", pytrace=False)
+    pytest.skip(why)
+
+
 class RedisServer:
     """``redis-server`` in the foreground on a free port, keeping nothing on disk."""
 
@@ -141,6 +155,18 @@ class PostgresCluster:
         )
         if result.returncode != 0:
             raise RuntimeError(f"psql failed: {result.stderr.strip()}")
+        return result.stdout
+
+    def sql_file(self, path: Path, **variables: str) -> str:
+        """Run an SQL file with psql as the superuser, ``-v name=value`` for each variable."""
+        defines = [arg for name, value in variables.items() for arg in ("-v", f"{name}={value}")]
+        result = subprocess.run(
+            ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p",
+             str(self.port), "-U", "postgres", "-d", "postgres", *defines, "-f", str(path)],
+            capture_output=True, text=True,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"psql -f {path} failed: {result.stderr.strip()}")
         return result.stdout
 
     def __enter__(self) -> PostgresCluster:

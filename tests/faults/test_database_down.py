@@ -11,15 +11,14 @@ import logging
 
 import pytest
 
-from tests.faults.conftest import require
+from core.testing.servers import PostgresCluster, require_program
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def cluster():
-    require("postgres")
-    from core.testing.servers import PostgresCluster
+    require_program("postgres")
 
     with PostgresCluster() as own:
         own.sql("CREATE DATABASE gongzhi")
