@@ -19,7 +19,7 @@ class User(UserMixin, db.Model):
 
     __tablename__ = "users"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     name: Mapped[str] = mapped_column(sa.String(80))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
@@ -44,7 +44,9 @@ class AuditEntry(TenantScoped, db.Model):
     __tenant_table_args__ = (sa.Index("ix_core_audit_log_tenant_at", "tenant_id", "at"),)
 
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = mapped_column(
+        ID_TYPE, sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
     action: Mapped[str] = mapped_column(sa.String(64))
     target: Mapped[str] = mapped_column(sa.String(200), default="")
     details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
@@ -76,7 +78,7 @@ class EventFailure(TenantScoped, db.Model):
         ),
     )
 
-    event_id: Mapped[int] = mapped_column()
+    event_id: Mapped[int] = mapped_column(ID_TYPE)
     plugin_id: Mapped[str] = mapped_column(sa.String(64))
     error: Mapped[str] = mapped_column(sa.Text)
     attempts: Mapped[int] = mapped_column(default=1)

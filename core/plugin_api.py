@@ -45,7 +45,7 @@ from tenants.context import (
     current_tenant_id,
     tenant_scope,
 )
-from tenants.models import Tenant, TenantScoped, tenant_foreign_key
+from tenants.models import ID_TYPE, Tenant, TenantScoped, tenant_foreign_key
 
 hookimpl = pluggy.HookimplMarker(PROJECT)
 # For hooks a plugin declares for others to answer (expose them as ``hookspecs``).
@@ -84,6 +84,7 @@ __all__ = [
     "DEFAULT_TIMEZONE",
     "PLUGIN_API_VERSION",
     "ExportTable",
+    "ID_TYPE",
     "IdempotencyKeyField",
     "MemberInfo",
     "NavItem",

@@ -30,7 +30,7 @@ class Tenant(db.Model):
 
     __tablename__ = "tenants"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
     name_zh: Mapped[str] = mapped_column(sa.String(120))
     name_en: Mapped[str] = mapped_column(sa.String(120))
@@ -66,12 +66,12 @@ class TenantScoped:
 
     __tenant_table_args__: tuple = ()
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
 
     @declared_attr
     def tenant_id(cls) -> Mapped[int]:  # noqa: N805
         return mapped_column(
-            sa.ForeignKey("tenants.id", ondelete="CASCADE"), index=True, nullable=False
+            ID_TYPE, sa.ForeignKey("tenants.id", ondelete="CASCADE"), index=True, nullable=False
         )
 
     @declared_attr.directive
@@ -100,7 +100,9 @@ class Membership(TenantScoped, db.Model):
         sa.CheckConstraint(_one_of("role", CORE_ROLES), name="role"),
     )
 
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(
+        ID_TYPE, sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     role: Mapped[str] = mapped_column(sa.String(16), default="member")
     extra_roles: Mapped[list] = mapped_column(sa.JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -138,7 +140,7 @@ class Invitation(TenantScoped, db.Model):
     email: Mapped[str] = mapped_column(sa.String(254))
     role: Mapped[str] = mapped_column(sa.String(16), default="member")
     token_hash: Mapped[str] = mapped_column(sa.String(64))
-    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    invited_by_id: Mapped[int | None] = mapped_column(ID_TYPE, sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.plugin_api import TenantScoped, UTCDateTime, db, utcnow
+from core.plugin_api import ID_TYPE, TenantScoped, UTCDateTime, db, utcnow
 
 
 class Notice(TenantScoped, db.Model):
@@ -18,7 +18,9 @@ class Notice(TenantScoped, db.Model):
     body: Mapped[str] = mapped_column(sa.Text)
     public: Mapped[bool] = mapped_column(default=True)
     pinned: Mapped[bool] = mapped_column(default=False)
-    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    author_id: Mapped[int | None] = mapped_column(
+        ID_TYPE, sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -13,7 +13,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.plugin_api import TenantScoped, UTCDateTime, db, tenant_foreign_key, utcnow
+from core.plugin_api import ID_TYPE, TenantScoped, UTCDateTime, db, tenant_foreign_key, utcnow
 
 KINDS = ("red", "orange", "yellow")
 STATUSES = ("received", "in_progress", "replied", "closed")
@@ -94,13 +94,15 @@ class Request(TenantScoped, db.Model):
     contact_phone: Mapped[str] = mapped_column(sa.String(40), default="")
     anonymous: Mapped[bool] = mapped_column(default=True)
     channel: Mapped[str] = mapped_column(sa.String(8), default="online")
-    requester_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    requester_id: Mapped[int | None] = mapped_column(
+        ID_TYPE, sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
     requester_name: Mapped[str] = mapped_column(sa.String(80), default="")  # desk entries
     entered_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
+        ID_TYPE, sa.ForeignKey("users.id", ondelete="SET NULL")
     )
 
-    category_id: Mapped[int | None] = mapped_column()
+    category_id: Mapped[int | None] = mapped_column(ID_TYPE)
     kind: Mapped[str | None] = mapped_column(sa.String(8))
     status: Mapped[str] = mapped_column(sa.String(12), default="received")
     owner: Mapped[str] = mapped_column(sa.String(120), default="")  # unit, committee, service
@@ -157,9 +159,11 @@ class Step(TenantScoped, db.Model):
         sa.Index("ix_requests_step_request", "tenant_id", "request_id", "id"),
     )
 
-    request_id: Mapped[int] = mapped_column()
+    request_id: Mapped[int] = mapped_column(ID_TYPE)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = mapped_column(
+        ID_TYPE, sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
     action: Mapped[str] = mapped_column(sa.String(16))
     kind: Mapped[str | None] = mapped_column(sa.String(8))  # set by "classified" steps
     note: Mapped[str] = mapped_column(sa.Text, default="")
@@ -176,7 +180,7 @@ class Photo(TenantScoped, db.Model):
         sa.Index("ix_requests_photo_request", "tenant_id", "request_id"),
     )
 
-    request_id: Mapped[int] = mapped_column()
+    request_id: Mapped[int] = mapped_column(ID_TYPE)
     stored_name: Mapped[str] = mapped_column(sa.String(64))
     content_type: Mapped[str] = mapped_column(sa.String(32))
     size: Mapped[int] = mapped_column()
