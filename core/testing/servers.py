@@ -203,8 +203,15 @@ class Gunicorn:
     def worker_pids(self) -> list[int]:
         """The pids of the worker processes (children of the gunicorn master)."""
         assert self.process is not None
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        return [int(pid) for pid in children.read_text().split()]
+        master, pids = str(self.process.pid), []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:  # the process ended meanwhile
+                continue
+            if fields[1] == master:
+                pids.append(int(stat.parent.name))
+        return sorted(pids)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 import pytest
+from sqlalchemy import text
 
 from core.testing.servers import PostgresCluster, require_program
 
@@ -67,3 +68,22 @@ def test_every_page_answers_a_clean_503_while_the_database_is_down(
     outage = [r.getMessage() for r in caplog.records if r.name == "gongzhi.errors"]
     assert len(outage) == 1 and "database unreachable" in outage[0], outage
     assert client.get("/c/alpha/").status_code == 200  # back by itself (pool pre-ping)
+
+
+def test_a_connection_dropped_in_the_middle_of_a_request_ends_quietly(app, cluster, community):
+    """PostgreSQL goes away while a request holds a connection: ending the request (the
+    rollback on a dead connection) must not raise, or the 503 becomes a bare 500."""
+    from core.extensions import db
+
+    context = app.test_request_context("/")
+    context.push()
+    try:
+        assert db.session.execute(text("select 1")).scalar() == 1
+        cluster.stop()
+    finally:
+        try:
+            context.pop()
+        finally:
+            cluster.start()
+    with app.app_context():
+        assert db.session.execute(text("select 1")).scalar() == 1
