@@ -92,13 +92,19 @@ def main() -> None:
                 ("new policy: setting read once (InitPlan)", CONDITION, QUERY),
             ]
             print(f"{args.rows:,} rows in the community, median of {args.runs} runs")
-            for label, condition, query in cases:
-                use_policy(conn, condition)
-                measure(conn, query, 3)  # warm the cache
-                median, plan = measure(conn, query, args.runs)
-                print(f"  {label:45} {median:7.2f} ms")
+            # Rounds interleave the cases, so a busy machine slows each of them alike.
+            times: dict[str, list[float]] = {label: [] for label, _, _ in cases}
+            plans: dict[str, str] = {}
+            for _ in range(args.runs):
+                for label, condition, query in cases:
+                    use_policy(conn, condition)
+                    measure(conn, query, 1)  # warm after the policy change
+                    median, plans[label] = measure(conn, query, 3)
+                    times[label].append(median)
+            for label, _, _ in cases:
+                print(f"  {label:45} {statistics.median(times[label]):7.2f} ms")
                 if args.plans:
-                    print("    " + plan.replace("\n", "\n    "))
+                    print("    " + plans[label].replace("\n", "\n    "))
         finally:
             conn.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
             conn.execute(f"DROP ROLE IF EXISTS {ROLE}")
