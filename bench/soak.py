@@ -8,7 +8,8 @@ as the plain app role), a Redis of its own, gunicorn. ``--users`` people (reside
 one staff member per community) sign in and loop over the dashboard, their requests, the
 notices, search, the ledger (staff) and filing a report (GET the form, POST it with its
 idempotency key; a report answered 503 or cut off is sent again with the same key until
-it is accepted, as a person would), with 0.2-1.5 s between actions.
+it is accepted, as a person would), with 1-4 s between actions. They arrive over the
+first 30 s (ramp-up); memory is first read after 60 s.
 
 Faults, at fixed points of the run: at 30 % one gunicorn worker is killed (SIGKILL); at
 50 % PostgreSQL is stopped for 10 s and started again; at 75 % Redis is stopped for 20 s
@@ -45,6 +46,7 @@ DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- soak:start -->", "<!-- soak:end -->"
 PASSWORD = "soak-password-1"
 COMMUNITIES = ("east", "west")
+RAMP_UP, WARM_UP = 30.0, 60.0  # seconds: people arriving; before memory is first read
 
 
 @dataclass
@@ -124,11 +126,12 @@ def _csrf(page: str) -> str | None:
 def person(base: str, email: str, slug: str, role: str, run: Run, seed: int) -> None:
     rng = random.Random(seed)
     http = requests.Session()
+    time.sleep(rng.uniform(0, RAMP_UP))
 
     def call(action: str, method: str, path: str, **kw) -> requests.Response | None:
         began = time.monotonic()
         try:
-            response = http.request(method, base + path, timeout=30, allow_redirects=False, **kw)
+            response = http.request(method, base + path, timeout=60, allow_redirects=False, **kw)
         except requests.RequestException:
             run.note(action, 0, time.monotonic() - began)
             return None
@@ -179,7 +182,7 @@ def person(base: str, email: str, slug: str, role: str, run: Run, seed: int) -> 
         else:
             reports += 1
             file_report(reports)
-        time.sleep(rng.uniform(0.2, 1.5))
+        time.sleep(rng.uniform(1, 4))
 
 
 # ----- measuring ------------------------------------------------------------------------
@@ -257,7 +260,7 @@ def main() -> None:
             ]
             for t in threads:
                 t.start()
-            time.sleep(min(20, seconds * 0.05))  # warm-up: every worker has served pages
+            _sleep_until(run, min(WARM_UP, seconds * 0.2))  # every worker has served pages
             rss_start = {pid: rss_kb(pid) for pid in server.worker_pids()}
             faults = [
                 (0.30, "worker killed", lambda: _kill_worker(server), 5),
@@ -312,7 +315,8 @@ def summary(args, run: Run, data: dict, rss_start: dict, rss_end: dict) -> str:
         "PostgreSQL 15 cluster and a Redis of its own, the app as the plain app role.",
         "",
         f"* {total:,} requests, median {p50:.0f} ms, 95th percentile {p95:.0f} ms "
-        f"({total / (args.minutes * 60):.1f} requests/s).",
+        f"({total / (args.minutes * 60):.1f} requests/s; the machine's load average at the "
+        f"end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores).",
         f"* Errors outside the fault windows (5xx or no answer): "
         f"{sum(seen['errors'].values())}"
         + (f" ({dict(seen['errors'])})" if seen["errors"] else "") + ".",
@@ -320,6 +324,13 @@ def summary(args, run: Run, data: dict, rss_start: dict, rss_end: dict) -> str:
     for name, counts in seen["during"].items():
         shown = ", ".join(f"{'no answer' if s == 0 else s}: {n}" for s, n in sorted(counts.items()))
         lines.append(f"* {name} (and the seconds after): {shown}.")
+    by_action: dict[str, list[float]] = {}
+    for o in run.outcomes:
+        if o.status and o.status < 500:
+            by_action.setdefault(o.action, []).append(o.seconds * 1000)
+    lines.append("* Median by action: " + ", ".join(
+        f"{action} {statistics.median(ms):.0f} ms" for action, ms in sorted(by_action.items())
+    ) + ".")
     lines.append(
         f"* Reports accepted: {data['accepted']}; stored: {data['stored']}; missing: "
         f"{data['missing']}; stored twice: {data['duplicated']}; without their first "
