@@ -13,7 +13,7 @@ LOCK := $(CURDIR)/constraints.txt
 export PIP_CONSTRAINT := $(LOCK)
 export PIP_BUILD_CONSTRAINT := $(LOCK)
 
-.PHONY: run test install install-test lint i18n test-postgres test-browser bench clean lock
+.PHONY: run test install install-test lint i18n test-postgres test-browser bench soak clean lock
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -74,6 +74,11 @@ i18n: install-test
 
 bench: install-test
 	$(BIN)/python -m bench.requests_ledger
+
+## soak: 10 minutes of mixed load from 50 people on gunicorn, with a worker killed, PostgreSQL
+## restarted and Redis stopped on the way (own throwaway servers); results in docs/benchmarks.md
+soak: install-test
+	$(BIN)/python -m bench.soak --minutes $${MINUTES:-10} --users $${USERS:-50}
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

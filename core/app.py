@@ -9,6 +9,7 @@ from typing import Any
 
 import flask_babel
 from flask import Flask
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.routing import IntegerConverter
 
 from core import config as config_module
@@ -153,4 +154,11 @@ def _register_core(app: Flask) -> None:
     def _end_session(_exc):
         # Normally done when the app context ends; a reused app context must not keep
         # the request's transaction (and SQLite's write lock) open.
-        db.session.remove()
+        try:
+            db.session.remove()
+        except SQLAlchemyError as exc:
+            # A connection the database dropped cannot roll back; it is discarded anyway.
+            # Raising here would turn the 503 already answered into the server's bare 500.
+            db.session.registry.clear()
+            if not errors.database_unreachable(exc):
+                raise

@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+REDIS_CACHE = "core.services.shared_cache.ResilientRedisCache"
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -28,9 +29,15 @@ def from_environment() -> dict:
         "REDIS_URL": redis_url,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        # Redis is an accelerator: while it is unreachable, limits are counted in process
+        # (Flask-Limiter logs the switch once and checks Redis again with back-off).
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         # Shared cache only: a per-process cache could not be invalidated across workers.
-        "CACHE_TYPE": "RedisCache" if redis_url else "NullCache",
+        # Without Redis (unset or down) nothing is cached: core/services/shared_cache.py.
+        "CACHE_TYPE": REDIS_CACHE if redis_url else "NullCache",
         "CACHE_KEY_PREFIX": "gongzhi:",
         "CACHE_NO_NULL_WARNING": True,
         "CACHE_REDIS_URL": redis_url or None,

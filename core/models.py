@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from core.extensions import db
 from core.services.time import UTCDateTime, utcnow
-from tenants.models import TenantScoped
+from tenants.models import ID_TYPE, TenantScoped
 
 
 class User(UserMixin, db.Model):
@@ -19,7 +19,7 @@ class User(UserMixin, db.Model):
 
     __tablename__ = "users"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     name: Mapped[str] = mapped_column(sa.String(80))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
@@ -44,7 +44,9 @@ class AuditEntry(TenantScoped, db.Model):
     __tenant_table_args__ = (sa.Index("ix_core_audit_log_tenant_at", "tenant_id", "at"),)
 
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = mapped_column(
+        ID_TYPE, sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
     action: Mapped[str] = mapped_column(sa.String(64))
     target: Mapped[str] = mapped_column(sa.String(200), default="")
     details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
@@ -76,10 +78,27 @@ class EventFailure(TenantScoped, db.Model):
         ),
     )
 
-    event_id: Mapped[int] = mapped_column()
+    event_id: Mapped[int] = mapped_column(ID_TYPE)
     plugin_id: Mapped[str] = mapped_column(sa.String(64))
     error: Mapped[str] = mapped_column(sa.Text)
     attempts: Mapped[int] = mapped_column(default=1)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     event = relationship(DomainEvent, lazy="joined")
+
+
+class IdempotencyKey(TenantScoped, db.Model):
+    """A form submit that stored something: a repeat with the same key finds it
+    (``core.community.idempotency``). The unique key makes two simultaneous submits store
+    one row: the second fails on it and looks the first up."""
+
+    __tablename__ = "core_idempotency_keys"
+    __tenant_table_args__ = (
+        sa.UniqueConstraint("tenant_id", "action", "key"),
+        sa.Index("ix_core_idempotency_keys_created", "tenant_id", "created_at"),
+    )
+
+    action: Mapped[str] = mapped_column(sa.String(64))
+    key: Mapped[str] = mapped_column(sa.String(64))
+    result_id: Mapped[int] = mapped_column(ID_TYPE)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

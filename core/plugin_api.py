@@ -14,6 +14,7 @@ from flask_babel import gettext, lazy_gettext, lazy_pgettext, ngettext, pgettext
 
 from core.community.audit import record as audit
 from core.community.events import emit, flush_deliveries
+from core.community.idempotency import IdempotencyKeyField, Once, run_once
 from core.community.members import (
     MemberInfo,
     community_members,
@@ -52,7 +53,7 @@ from tenants.context import (
     current_tenant_id,
     tenant_scope,
 )
-from tenants.models import Tenant, TenantScoped, tenant_foreign_key
+from tenants.models import ID_TYPE, Tenant, TenantScoped, tenant_foreign_key
 
 hookimpl = pluggy.HookimplMarker(PROJECT)
 # For hooks a plugin declares for others to answer (expose them as ``hookspecs``).
@@ -92,8 +93,11 @@ __all__ = [
     "PLUGIN_API_VERSION",
     "ExportTable",
     "MemberField",
+    "ID_TYPE",
+    "IdempotencyKeyField",
     "MemberInfo",
     "NavItem",
+    "Once",
     "Permission",
     "PluginMeta",
     "Role",
@@ -137,6 +141,7 @@ __all__ = [
     "plugin_settings",
     "public",
     "render",
+    "run_once",
     "requires",
     "tenant_foreign_key",
     "tenant_scope",

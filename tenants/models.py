@@ -15,6 +15,10 @@ from core.services.time import DEFAULT_TIMEZONE, UTCDateTime, utcnow
 CORE_ROLES = ("admin", "staff", "member")  # the first is the one holding every permission
 SLUG_PATTERN = r"[a-z0-9][a-z0-9-]{0,63}"  # a community's address: /c/<slug>/
 COMMUNITY_KINDS = ("urban", "rural")  # 城市 / 集镇: pay scales and norms differ
+# Ids and every column pointing at one: 64-bit on PostgreSQL (a district outgrows 2^31
+# rows, and Citus shards need room), INTEGER on SQLite, which only auto-increments an
+# INTEGER PRIMARY KEY (its INTEGER is 64-bit anyway).
+ID_TYPE = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -26,7 +30,7 @@ class Tenant(db.Model):
 
     __tablename__ = "tenants"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
     name_zh: Mapped[str] = mapped_column(sa.String(120))
     name_en: Mapped[str] = mapped_column(sa.String(120))
@@ -62,12 +66,12 @@ class TenantScoped:
 
     __tenant_table_args__: tuple = ()
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
 
     @declared_attr
     def tenant_id(cls) -> Mapped[int]:  # noqa: N805
         return mapped_column(
-            sa.ForeignKey("tenants.id", ondelete="CASCADE"), index=True, nullable=False
+            ID_TYPE, sa.ForeignKey("tenants.id", ondelete="CASCADE"), index=True, nullable=False
         )
 
     @declared_attr.directive
@@ -96,7 +100,9 @@ class Membership(TenantScoped, db.Model):
         sa.CheckConstraint(_one_of("role", CORE_ROLES), name="role"),
     )
 
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(
+        ID_TYPE, sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     role: Mapped[str] = mapped_column(sa.String(16), default="member")
     extra_roles: Mapped[list] = mapped_column(sa.JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -124,11 +130,17 @@ class Invitation(TenantScoped, db.Model):
     """An e-mailed invitation to join a community with a role."""
 
     __tablename__ = "tenant_invitations"
+    # Unique within the community (a distributed table's unique keys must hold tenant_id);
+    # the link carries only the token, so it is found through the plain index.
+    __tenant_table_args__ = (
+        sa.UniqueConstraint("tenant_id", "token_hash"),
+        sa.Index("ix_tenant_invitations_token_hash", "token_hash"),
+    )
 
     email: Mapped[str] = mapped_column(sa.String(254))
     role: Mapped[str] = mapped_column(sa.String(16), default="member")
-    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    token_hash: Mapped[str] = mapped_column(sa.String(64))
+    invited_by_id: Mapped[int | None] = mapped_column(ID_TYPE, sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -2,9 +2,9 @@
 
 Every table with a ``tenant_id`` column gets ``FORCE ROW LEVEL SECURITY`` and one policy:
 rows are visible and writable only when ``app.tenant_id`` (set per transaction by
-``tenants.scoping``) names their community, or when ``app.all_tenants`` is on (code that
-said ``all_tenants()``). Superusers bypass RLS, so production connects as a plain role.
-Applied at the end of every ``flask db upgrade`` (idempotent) and by the test set-up.
+``tenants.scoping`` with ``SET LOCAL``) names their community, or when ``app.all_tenants``
+is on (code that said ``all_tenants()``). Superusers bypass RLS, so production connects as
+a plain role. Applied at the end of every ``flask db upgrade`` (idempotent) and by the test set-up.
 """
 
 from __future__ import annotations
@@ -13,9 +13,12 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
 POLICY = "gongzhi_tenant_isolation"
+# Each setting is read in a scalar subquery, which PostgreSQL evaluates once per statement
+# (an InitPlan) instead of once per row, and compared as a number, so the tenant_id index
+# can be used; docs/scaling.md has the measurement. '' (no community) compares as NULL.
 CONDITION = (
-    "(current_setting('app.all_tenants', true) = 'on' OR "
-    "tenant_id::text = current_setting('app.tenant_id', true))"
+    "((select current_setting('app.all_tenants', true)) = 'on' OR "
+    "tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::bigint))"
 )
 
 

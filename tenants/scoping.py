@@ -9,7 +9,7 @@ PostgreSQL the same scope is also set per transaction for the row-level security
 
 from __future__ import annotations
 
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlalchemy.exc import PendingRollbackError
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
@@ -73,18 +73,23 @@ def _postgres_scope_sql(scope) -> tuple[str, str]:
 
 
 def apply_scope_to_connection(connection, scope=None) -> None:
-    """Set the RLS variables for this transaction (PostgreSQL only)."""
+    """Set the RLS variables for this transaction (PostgreSQL only).
+
+    ``SET LOCAL`` rather than ``set_config(..., true)``: the same on one PostgreSQL (both end
+    with the transaction), but Citus propagates ``SET LOCAL`` to the workers of the
+    transaction (``citus.propagate_set_commands = 'local'``) and not ``set_config``. SET
+    takes no bind parameters; the values are an int and fixed words.
+    """
     if connection.dialect.name != "postgresql":
         return
     if scope is None:
         scope = current_scope()
         scope = ALL_TENANTS if scope is ALL_TENANTS else current_tenant_id()
     tenant, everyone = _postgres_scope_sql(scope)
-    connection.execute(
-        text(
-            "select set_config('app.tenant_id', :t, true), set_config('app.all_tenants', :a, true)"
-        ),
-        {"t": tenant, "a": everyone},
+    if not (tenant == "" or tenant.isdigit()):
+        raise ValueError(f"not a community id: {tenant!r}")
+    connection.exec_driver_sql(
+        f"SET LOCAL app.tenant_id = '{tenant}'; SET LOCAL app.all_tenants = '{everyone}'"
     )
 
 

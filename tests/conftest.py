@@ -18,3 +18,13 @@ def _push_request_context():
     """Replace pytest-flask's autouse request context: each request gets its own app
     context, as in production, so nothing (``g``, the DB session) leaks between clients."""
     yield
+
+
+@pytest.fixture
+def own_redis():
+    """A Redis of the test's own (fault tests stop it; the shared one is never touched)."""
+    from core.testing.servers import RedisServer, require_program
+
+    require_program("redis-server")
+    with RedisServer() as server:
+        yield server

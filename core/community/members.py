@@ -17,7 +17,7 @@ from sqlalchemy.orm import MappedColumn, contains_eager, mapped_column
 
 from core.extensions import db
 from core.models import User
-from tenants.models import Membership
+from tenants.models import ID_TYPE, Membership
 
 # The most matches a search returns: enough to pick from, bounded whatever the community's size.
 SEARCH_LIMIT = 20
@@ -55,6 +55,7 @@ def member_column(
     ``index=False`` when a composite index already starts with this column."""
     action = ondelete or ("SET NULL" if nullable else "CASCADE")
     return mapped_column(
+        ID_TYPE,  # as wide as the accounts' own id (64-bit on PostgreSQL)
         sa.ForeignKey(f"{User.__tablename__}.id", ondelete=action),
         nullable=nullable,
         index=index,

@@ -19,7 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from core.plugin_api import MemberField
+from core.plugin_api import IdempotencyKeyField, MemberField
 from plugins.requests.i18n import _l
 from plugins.requests.labels import CHANNEL_LABELS, CONTACT_LABELS, KIND_LABELS
 from plugins.requests.models import KINDS
@@ -34,6 +34,8 @@ def _optional_int(value):
 
 class ReportForm(FlaskForm):
     """A resident's report: the few fields that fit a phone screen in under a minute."""
+
+    idempotency_key = IdempotencyKeyField()  # a repeated submit finds the first report
 
     title = StringField(
         _l("What is the matter?"),

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.plugin_api import (
+    ID_TYPE,
     TenantScoped,
     UTCDateTime,
     db,
@@ -105,7 +106,7 @@ class Request(TenantScoped, db.Model):
     requester_name: Mapped[str] = mapped_column(sa.String(80), default="")  # desk entries
     entered_by_id: Mapped[int | None] = member_column()
 
-    category_id: Mapped[int | None] = mapped_column()
+    category_id: Mapped[int | None] = mapped_column(ID_TYPE)
     kind: Mapped[str | None] = mapped_column(sa.String(8))
     status: Mapped[str] = mapped_column(sa.String(12), default="received")
     owner: Mapped[str] = mapped_column(sa.String(120), default="")  # unit, committee, service
@@ -162,7 +163,7 @@ class Step(TenantScoped, db.Model):
         sa.Index("ix_requests_step_request", "tenant_id", "request_id", "id"),
     )
 
-    request_id: Mapped[int] = mapped_column()
+    request_id: Mapped[int] = mapped_column(ID_TYPE)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor_id: Mapped[int | None] = member_column()
     action: Mapped[str] = mapped_column(sa.String(16))
@@ -181,7 +182,7 @@ class Photo(TenantScoped, db.Model):
         sa.Index("ix_requests_photo_request", "tenant_id", "request_id"),
     )
 
-    request_id: Mapped[int] = mapped_column()
+    request_id: Mapped[int] = mapped_column(ID_TYPE)
     stored_name: Mapped[str] = mapped_column(sa.String(64))
     content_type: Mapped[str] = mapped_column(sa.String(32))
     size: Mapped[int] = mapped_column()

@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, inspect, text
 from core import create_app
 from core.extensions import db
 from core.testing import is_postgres
+from tenants.rls import tenant_tables as rls_tables
 
 
 @pytest.fixture
@@ -162,3 +163,22 @@ def test_upgrade_still_works_when_a_migrated_plugin_is_no_longer_active(
 def test_plugins_migrate_names_an_unknown_plugin(app):
     result = app.test_cli_runner().invoke(args=["plugins", "migrate", "nosuch", "-m", "x"])
     assert result.exit_code == 1 and "nosuch: no such plugin is installed" in result.output
+def test_ids_become_64_bit_on_a_database_migrated_before(gongzhi_config, scratch_url):
+    """An existing deployment (policies in place, 32-bit serials) upgrades to 64-bit ids,
+    sequences included: a sequence left at INTEGER would still stop at 2^31 - 1."""
+    app = create_app({**gongzhi_config, "SQLALCHEMY_DATABASE_URI": scratch_url})
+    runner = app.test_cli_runner()
+    for target in ("0002_core", "notices_0001", "requests_0001", "heads"):
+        result = runner.invoke(args=["db", "upgrade", target])
+        assert result.exit_code == 0, result.output + repr(result.exception)
+    with app.app_context(), db.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), db.metadata) == []
+        if is_postgres(scratch_url):
+            narrow = conn.execute(
+                text("select sequencename from pg_sequences where data_type <> 'bigint'::regtype")
+            ).scalars().all()
+            assert narrow == []
+            policies = conn.execute(text("select count(*) from pg_policies")).scalar()
+            assert policies == len(rls_tables(conn))
+    with app.app_context():
+        db.engine.dispose()

@@ -6,6 +6,7 @@ import uuid
 import pytest
 
 from core import create_app
+from core.config import REDIS_CACHE
 
 pytestmark = pytest.mark.redis
 
@@ -18,7 +19,7 @@ def redis_config(gongzhi_config):
         "REDIS_URL": url,
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": url,
-        "CACHE_TYPE": "RedisCache",
+        "CACHE_TYPE": REDIS_CACHE,
         "CACHE_REDIS_URL": url,
         "CACHE_KEY_PREFIX": f"gongzhi-test-{uuid.uuid4().hex}:",
     }

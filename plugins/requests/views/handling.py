@@ -33,7 +33,7 @@ from plugins.requests.views.detail import (
     referral_choices,
     render_show,
 )
-from plugins.requests.views.resident import report_fields, save_photos
+from plugins.requests.views.resident import file_report, flash_repeat
 
 
 @bp.route("/desk", methods=["GET", "POST"])
@@ -51,27 +51,27 @@ def desk():
         form.requester_email.errors = [_("No member of this community has this e-mail.")]
         valid = False
     if valid:
-        req = workflow.create(
-            targets(),
-            title=form.title.data.strip(),
+        once, number = file_report(
+            form,
             actor_id=current_user.id,
             requester_id=member.user_id if member else None,
             requester_name=(form.requester_name.data or (member.name if member else "")).strip(),
             channel=form.channel.data,
-            **report_fields(form),
         )
-        save_photos(req, form.photo_files)
-        commit()
-        flash(_("Request %(number)s entered.", number=req.number), "success")
-        return redirect(url_for("requests.show", request_id=req.id))
+        if once.repeated:
+            flash_repeat()
+        else:
+            flash(_("Request %(number)s entered.", number=number), "success")
+        return redirect(url_for("requests.show", request_id=once.result_id))
     status = 422 if request.method == "POST" else 200
     return render_template("requests/new.html", form=form, desk=True), status
 
 
 def _done(req, message: str):
+    request_id = req.id  # before the commit: nothing is read back after it
     commit()
     flash(message, "success")
-    return redirect(url_for("requests.show", request_id=req.id))
+    return redirect(url_for("requests.show", request_id=request_id))
 
 
 def _run(req, form_name: str, form, step):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from core.plugin_api import commit, db, paginate, requires
+from core.plugin_api import Once, commit, db, paginate, requires, run_once
 from plugins.requests import catalogue, photos, workflow
 from plugins.requests.forms import CheckForm, RejectForm, ReportForm
 from plugins.requests.i18n import _
@@ -47,6 +47,29 @@ def report_fields(form: ReportForm) -> dict:
     }
 
 
+def file_report(form: ReportForm, **fields) -> tuple[Once, str]:
+    """Store a report once per form key (a repeat submit finds the first) and commit.
+    Returns what was stored and its number ("" for a repeat), taken before the commit:
+    nothing is read back afterwards, so a lost database after the commit cannot turn a
+    stored report into an error page that invites a second one."""
+    number = {}
+
+    def store() -> int:
+        req = workflow.create(
+            targets(), title=form.title.data.strip(), **fields, **report_fields(form)
+        )
+        save_photos(req, form.photo_files)
+        number["value"] = req.number
+        return req.id
+
+    once = run_once(form.idempotency_key.data, "requests.report", store)
+    return once, number.get("value", "")
+
+
+def flash_repeat() -> None:
+    flash(_("This request was already received; it was not stored twice."), "info")
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @requires("requests.report")
 def create():
@@ -54,18 +77,14 @@ def create():
         categories=catalogue.active_categories(), max_photo_mb=settings()["max_photo_mb"]
     )
     if form.validate_on_submit():
-        req = workflow.create(
-            targets(),
-            title=form.title.data.strip(),
-            actor_id=current_user.id,
-            requester_id=current_user.id,
-            channel="online",
-            **report_fields(form),
+        once, number = file_report(
+            form, actor_id=current_user.id, requester_id=current_user.id, channel="online"
         )
-        save_photos(req, form.photo_files)
-        commit()
-        flash(_("Thank you. Your request %(number)s was received.", number=req.number), "success")
-        return redirect(url_for("requests.show", request_id=req.id))
+        if once.repeated:
+            flash_repeat()
+        else:
+            flash(_("Thank you. Your request %(number)s was received.", number=number), "success")
+        return redirect(url_for("requests.show", request_id=once.result_id))
     status = 422 if request.method == "POST" else 200
     return render_template("requests/new.html", form=form, desk=False), status
 

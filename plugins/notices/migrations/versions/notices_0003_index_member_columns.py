@@ -1,7 +1,7 @@
 """index member columns
 
-Revision ID: notices_0002
-Revises: notices_0001
+Revision ID: notices_0003
+Revises: notices_0002
 Create Date: 2026-11-30 06:07:32.394200
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'notices_0002'
-down_revision = 'notices_0001'
+revision = 'notices_0003'
+down_revision = 'notices_0002'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """index member columns
 
-Revision ID: requests_0002
-Revises: requests_0001
+Revision ID: requests_0003
+Revises: requests_0002
 Create Date: 2026-11-30 06:07:49.533748
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'requests_0002'
-down_revision = 'requests_0001'
+revision = 'requests_0003'
+down_revision = 'requests_0002'
 branch_labels = None
 depends_on = None
 
