@@ -14,15 +14,22 @@ from flask_babel import gettext, lazy_gettext, lazy_pgettext, ngettext, pgettext
 
 from core.community.audit import record as audit
 from core.community.events import emit, flush_deliveries
-from core.community.members import MemberInfo, community_members, find_member
+from core.community.members import (
+    MemberInfo,
+    community_members,
+    find_member,
+    members_with_permission,
+)
+from core.community.notifications import notify
 from core.community.permissions import has_permission, membership, public, requires
 from core.extensions import db
-from core.plugins.gateway import Unavailable, gateway, plugin_settings
+from core.plugins.gateway import Unavailable, enabled_plugins, gateway, plugin_settings
 from core.plugins.hookspecs import PROJECT
 from core.plugins.host import PLUGIN_API_VERSION
 from core.plugins.types import (
     ExportTable,
     NavItem,
+    NotificationKind,
     Permission,
     PluginMeta,
     Role,
@@ -85,6 +92,7 @@ __all__ = [
     "ExportTable",
     "MemberInfo",
     "NavItem",
+    "NotificationKind",
     "Permission",
     "PluginMeta",
     "Role",
@@ -109,6 +117,7 @@ __all__ = [
     "csv_response",
     "db",
     "emit",
+    "enabled_plugins",
     "find_member",
     "gettext",
     "has_permission",
@@ -117,8 +126,10 @@ __all__ = [
     "lazy_gettext",
     "lazy_pgettext",
     "localized",
+    "members_with_permission",
     "membership",
     "ngettext",
+    "notify",
     "paginate",
     "parse_id",
     "pgettext",

@@ -78,6 +78,8 @@ def join():
     if membership() is None:
         if not current_community().open_registration:
             abort(403)
+        if current_community().join_approval:  # staff decide: ask with building and room
+            return redirect(url_for("joining.apply"), 303)
         db.session.add(Membership(user_id=current_user.id, role="member"))
         audit.record("member.joined", current_user.email, role="member", via="self")
         db.session.commit()
@@ -121,6 +123,9 @@ def settings():
                 "timezone",
                 "default_locale",
                 "open_registration",
+                "join_approval",
+                "street",
+                "city",
             )
             if getattr(tenant, name) != getattr(form, name).data
         }
