@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import current_app, has_request_context, request, url_for
 from flask_babel import force_locale
@@ -70,8 +71,22 @@ def in_every_language(text: str | Mapping | LazyString | None) -> Labels:
     return dict.fromkeys(LANGUAGES, str(text))
 
 
+def _own_hosts() -> set[str]:
+    hosts = {current_app.config.get("SERVER_NAME") or ""}
+    hosts.add(urlsplit(current_app.config.get("PUBLIC_URL", "")).netloc)
+    if has_request_context():
+        hosts.add(request.host)
+    return hosts - {""}
+
+
 def _local_path(link: str) -> str:
-    # The list redirects to it: only paths on this site, never another host.
+    """The link as a path on this site (``url_for`` outside a request gives a full URL of
+    this site). The list redirects to it, so another host is refused."""
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc:
+        if parts.scheme not in ("http", "https") or parts.netloc not in _own_hosts():
+            raise ValueError(f"notification link must be on this site: {link!r}")
+        link = urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
     if link and (not link.startswith("/") or link.startswith("//") or "\\" in link):
         raise ValueError(f"notification link must be a path on this site: {link!r}")
     return link
