@@ -111,7 +111,7 @@ def notify_overdue(now: datetime | None = None) -> int:
                 Request.overdue_notified_at.is_(None),
             )
             .order_by(Request.id)
-            .with_for_update(skip_locked=True)  # two schedulers at once: each row once
+            .with_for_update(skip_locked=True, of=Request)  # two schedulers: each row once
         ).scalars()
     )
     handlers = _handlers() if due else []
