@@ -52,7 +52,7 @@ def ask(user: User, *, building: str, room: str, note: str = "") -> JoinRequest:
         [m.user_id for m in members_with_permission(APPROVER)],
         "core.join_request",
         _l(
-            "%(name)s asks to join: building %(building)s, room %(room)s",
+            "%(name)s asks to join (building %(building)s, room %(room)s)",
             name=user.name,
             building=building,
             room=room,
