@@ -131,7 +131,16 @@ def _register_core(app: Flask) -> None:
     from core import cli
     from core.community.events import flush_deliveries
     from core.models import User
-    from core.web import auth, community_pages, errors, operator, security, templating
+    from core.web import (
+        auth,
+        community_pages,
+        errors,
+        joining,
+        notifications,
+        operator,
+        security,
+        templating,
+    )
 
     @login_manager.user_loader
     def _load_user(user_id: str):
@@ -140,6 +149,8 @@ def _register_core(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(community_pages.bp)
     app.register_blueprint(operator.bp)
+    joining.install(app)
+    notifications.install(app)
     errors.install(app)
     security.install(app)
     templating.install(app)

@@ -54,6 +54,8 @@ def from_environment() -> dict:
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "noreply@gongzhi.local"),
+        # The site's address for links in e-mail sent outside a request (scheduled jobs).
+        "PUBLIC_URL": os.environ.get("GONGZHI_PUBLIC_URL", ""),
         "INVITATION_DAYS": 14,
         "PASSWORD_RESET_SECONDS": 3600,
         "INSTANCE_DIR": str(instance),

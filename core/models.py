@@ -102,3 +102,42 @@ class IdempotencyKey(TenantScoped, db.Model):
     key: Mapped[str] = mapped_column(sa.String(64))
     result_id: Mapped[int] = mapped_column(ID_TYPE)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+class Notification(TenantScoped, db.Model):
+    """One message to one person in one community: the bell and the list read these.
+
+    Written by the delivery of a ``notification`` event after the sender's commit
+    (``core.community.notifications``); ``event_id`` makes a retried delivery idempotent.
+    Title and body are labels in every language, picked when shown.
+    """
+
+    __tablename__ = "core_notifications"
+    __tenant_table_args__ = (
+        sa.UniqueConstraint("tenant_id", "event_id", "user_id"),
+        sa.Index("ix_core_notifications_user", "tenant_id", "user_id", "id"),
+        # The bell outside a community counts a person's unread across their communities.
+        sa.Index("ix_core_notifications_unread", "user_id", "read_at"),
+    )
+
+    user_id: Mapped[int] = mapped_column(ID_TYPE, sa.ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(64))
+    title: Mapped[dict] = mapped_column(sa.JSON)
+    body: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    link: Mapped[str] = mapped_column(sa.String(500), default="")
+    event_id: Mapped[int | None] = mapped_column(ID_TYPE)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class NotificationSetting(db.Model):
+    """A person's choice for one kind of notification (global: a person, not a community).
+
+    No row means the kind's default."""
+
+    __tablename__ = "user_notification_settings"
+
+    user_id: Mapped[int] = mapped_column(
+        ID_TYPE, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    by_email: Mapped[bool] = mapped_column()

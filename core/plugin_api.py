@@ -21,16 +21,19 @@ from core.community.members import (
     find_member,
     get_member,
     member_column,
+    members_with_permission,
 )
+from core.community.notifications import notify
 from core.community.permissions import has_permission, membership, public, requires
 from core.extensions import db
-from core.plugins.gateway import Unavailable, gateway, plugin_settings
+from core.plugins.gateway import Unavailable, enabled_plugins, gateway, plugin_settings
 from core.plugins.hookspecs import PROJECT
 from core.plugins.host import PLUGIN_API_VERSION
 from core.plugins.translations import Translator, translator
 from core.plugins.types import (
     ExportTable,
     NavItem,
+    NotificationKind,
     Permission,
     PluginMeta,
     Role,
@@ -98,6 +101,7 @@ __all__ = [
     "MemberInfo",
     "NavItem",
     "Once",
+    "NotificationKind",
     "Permission",
     "PluginMeta",
     "Role",
@@ -123,6 +127,7 @@ __all__ = [
     "csv_response",
     "db",
     "emit",
+    "enabled_plugins",
     "find_member",
     "get_member",
     "gettext",
@@ -133,8 +138,10 @@ __all__ = [
     "lazy_pgettext",
     "localized",
     "member_column",
+    "members_with_permission",
     "membership",
     "ngettext",
+    "notify",
     "paginate",
     "parse_id",
     "pgettext",

@@ -39,6 +39,11 @@ class Tenant(db.Model):
     timezone: Mapped[str] = mapped_column(sa.String(64), default=DEFAULT_TIMEZONE)
     default_locale: Mapped[str] = mapped_column(sa.String(16), default=DEFAULT_LOCALE)
     open_registration: Mapped[bool] = mapped_column(default=True)
+    # Self-service joins wait for staff unless the community opts out (open).
+    join_approval: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # Where it is, for the directory people search when they sign up.
+    street: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
+    city: Mapped[str] = mapped_column(sa.String(60), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     __table_args__ = (
@@ -144,3 +149,37 @@ class Invitation(TenantScoped, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+JOIN_STATUSES = ("pending", "approved", "declined")
+
+
+class JoinRequest(TenantScoped, db.Model):
+    """A person asking to join a community, with where they live (楼栋/房号).
+
+    One row per person and community: asking again after a decline reopens it. A pending
+    applicant is not a member: nothing for members is shown to them until approved.
+    """
+
+    __tablename__ = "tenant_join_requests"
+    __tenant_table_args__ = (
+        sa.UniqueConstraint("tenant_id", "user_id"),
+        sa.CheckConstraint(_one_of("status", JOIN_STATUSES), name="status"),
+        sa.Index("ix_tenant_join_requests_status", "tenant_id", "status", "id"),
+    )
+
+    user_id: Mapped[int] = mapped_column(
+        ID_TYPE, sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    building: Mapped[str] = mapped_column(sa.String(60))
+    room: Mapped[str] = mapped_column(sa.String(30))
+    note: Mapped[str] = mapped_column(sa.String(500), default="")
+    status: Mapped[str] = mapped_column(sa.String(12), default=JOIN_STATUSES[0])
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ID_TYPE, sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    reason: Mapped[str] = mapped_column(sa.String(300), default="")  # why it was declined
+
+    user = relationship("User", foreign_keys=[user_id], lazy="joined")

@@ -25,6 +25,7 @@ from tenants.context import all_tenants, community_scope
 
 log = logging.getLogger("gongzhi.events")
 _PENDING = "gongzhi_pending_events"
+CORE = "core"  # the handler id of core's own handlers in core_event_failures
 
 
 def emit(name: str, **payload) -> DomainEvent:
@@ -42,24 +43,40 @@ def deliver(event_id: int, tenant_id: int, only_plugin: str | None = None) -> in
     failures = 0
     with community_scope(tenant_id):
         gw = gateway()
-        for impl in gw.implementations("on_event", only=only_plugin):
+        handlers = [
+            (impl.plugin_name, lambda evt, impl=impl: call_impl(impl, {"event": evt}))
+            for impl in gw.implementations("on_event", only=only_plugin)
+        ]
+        core_handler = _core_handler(db.session.get(DomainEvent, event_id))
+        if core_handler is not None and only_plugin in (None, CORE):
+            handlers.insert(0, (CORE, core_handler))
+        for handler_id, handler in handlers:
             evt = db.session.get(DomainEvent, event_id)
             try:
-                call_impl(impl, {"event": evt})
-                _mark_failure_resolved(event_id, impl.plugin_name)
+                handler(evt)
+                _mark_failure_resolved(event_id, handler_id)
                 db.session.commit()
             except Exception as exc:
                 db.session.rollback()
                 failures += 1
                 if gw.host.strict and not current_app.config.get("EVENTS_TOLERATE_FAILURES"):
                     raise
-                log.exception("event %s handler %s failed", event_id, impl.plugin_name)
-                _record_failure(event_id, impl.plugin_name, exc)
+                log.exception("event %s handler %s failed", event_id, handler_id)
+                _record_failure(event_id, handler_id, exc)
         evt = db.session.get(DomainEvent, event_id)
         if evt is not None and evt.delivered_at is None:
             evt.delivered_at = utcnow()
             db.session.commit()
     return failures
+
+
+def _core_handler(evt: DomainEvent | None):
+    """Core's own handler for an event (notifications), run first and recorded as "core"."""
+    from core.community import notifications  # it emits through this module
+
+    if evt is not None and evt.name == notifications.EVENT:
+        return notifications.deliver
+    return None
 
 
 def _mark_failure_resolved(event_id: int, plugin_id: str) -> None:

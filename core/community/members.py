@@ -165,3 +165,16 @@ def resolve_member(text: str) -> list[MemberInfo]:
     ).scalars()
     named = [_info(m) for m in exact]
     return named or search_members(text)
+def members_with_permission(permission: str) -> list[MemberInfo]:
+    """Members of the community in scope who hold ``permission`` (roles and plugins'
+    decisions, as ``has_permission`` answers), e.g. whom to notify of new work."""
+    from core.community.permissions import declared, has_permission
+
+    plain_members_too = "member" in declared(permission).default_roles
+    rows = db.session.execute(
+        db.select(Membership).join(User, User.id == Membership.user_id).order_by(User.name)
+    ).scalars()
+    # Only people with some role beyond "member" can hold a staff permission: skip the
+    # rest of a large community without asking every plugin about each of them.
+    candidates = [m for m in rows if plain_members_too or m.roles != {"member"}]
+    return [_info(m) for m in candidates if has_permission(permission, user=m.user)]

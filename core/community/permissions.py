@@ -35,6 +35,11 @@ CORE_PERMISSIONS = [
         "core.settings", {"zh_Hans": "管理设置与模块", "en": "Manage settings and modules"}, ()
     ),
     Permission("core.members", {"zh_Hans": "管理成员与角色", "en": "Manage members and roles"}, ()),
+    Permission(
+        "core.join_requests",
+        {"zh_Hans": "审核入住申请", "en": "Answer requests to join"},
+        ("staff",),
+    ),
     Permission("core.audit", {"zh_Hans": "查看审计日志", "en": "Read the audit log"}, ()),
     Permission("core.export", {"zh_Hans": "导出社区数据", "en": "Export community data"}, ()),
 ]

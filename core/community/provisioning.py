@@ -22,6 +22,9 @@ def create_community(
     timezone: str = DEFAULT_TIMEZONE,
     default_locale: str = DEFAULT_LOCALE,
     plugins: list[str] | None = None,
+    street: str = "",
+    city: str = "",
+    join_approval: bool = True,
 ) -> Tenant:
     """Create and commit a community with ``plugins`` (default: DEFAULT_PLUGINS) enabled."""
     tenant = Tenant(
@@ -32,6 +35,9 @@ def create_community(
         households=households,
         timezone=timezone,
         default_locale=default_locale,
+        street=street,
+        city=city,
+        join_approval=join_approval,
     )
     db.session.add(tenant)
     db.session.flush()

@@ -91,6 +91,21 @@ def roles():
 
 
 @hookspec
+def notification_kinds():
+    """Return a list of ``NotificationKind`` the plugin sends with ``notify``.
+
+    Called at start-up. Names are ``<plugin_id>.<kind>``; ``notify`` refuses an undeclared
+    kind. Each person chooses per kind whether it also comes by e-mail.
+
+    Example::
+
+        @hookimpl
+        def notification_kinds():
+            return [NotificationKind("survey.closed", {"zh_Hans": "结果", "en": "Results"})]
+    """
+
+
+@hookspec
 def nav_items(tenant, user):
     """Return ``NavItem`` entries for the community menu. Per community, display hook.
 

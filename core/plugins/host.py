@@ -23,7 +23,7 @@ from packaging.version import Version
 from pluggy import HookImpl
 
 from core.plugins import hookspecs
-from core.plugins.types import Permission, PluginMeta, Role, SettingField
+from core.plugins.types import NotificationKind, Permission, PluginMeta, Role, SettingField
 
 log = logging.getLogger("gongzhi.plugins")
 
@@ -31,7 +31,8 @@ log = logging.getLogger("gongzhi.plugins")
 # pgettext, community_lock, plugin static files. 1.2: community_scope everywhere, checked
 # permission names, deny-wins decisions. 1.3: a translation domain per plugin (translator),
 # flask plugins migrate / i18n, read_xlsx, plugin_status; member_column, get_member,
-# MemberField, core member events. Plugins declaring ">=1.0,<2" keep working.
+# MemberField, core member events; notify, members_with_permission; idempotent writes.
+# Plugins declaring ">=1.0,<2" keep working.
 PLUGIN_API_VERSION = "1.3.0"
 ENTRY_POINT_GROUP = "gongzhi.plugins"
 ACTIVE, FAILED, INCOMPATIBLE = "active", "failed", "incompatible"
@@ -74,6 +75,7 @@ class PluginHost:
         self.plugins: dict[str, LoadedPlugin] = {}
         self.permissions: dict[str, Permission] = {}
         self.roles: dict[str, Role] = {}
+        self.notification_kinds: dict[str, NotificationKind] = {}
         self._subset_cache: dict[tuple[frozenset, str], Any] = {}
 
     # ----- loading -------------------------------------------------------------------
@@ -150,6 +152,11 @@ class PluginHost:
             for name, perm in self.permissions.items()
             if not name.startswith(plugin_id + ".")
         }
+        self.notification_kinds = {
+            name: kind
+            for name, kind in self.notification_kinds.items()
+            if not name.startswith(plugin_id + ".")
+        }
         failed = self._fail(
             plugin_id, FAILED, reason, record.distribution, exc, record.meta, record.module
         )
@@ -167,6 +174,12 @@ class PluginHost:
             self.permissions[access] = Permission(access, label, ("member", "staff"))
         for role in self._call_one(module, "roles") or []:
             self.roles[role.name] = role
+        for kind in self._call_one(module, "notification_kinds") or []:
+            if not isinstance(kind, NotificationKind) or not kind.name.startswith(plugin_id + "."):
+                raise PluginLoadError(
+                    f"notification kind {kind!r} must be a NotificationKind named {plugin_id}.…"
+                )
+            self.notification_kinds[kind.name] = kind
         for field in self._call_one(module, "settings_schema") or []:
             if not isinstance(field, SettingField):
                 raise PluginLoadError("settings_schema must return SettingField objects")

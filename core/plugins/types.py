@@ -56,6 +56,16 @@ class Permission:
 
 
 @dataclass(frozen=True)
+class NotificationKind:
+    """A kind of notification a plugin sends with ``notify``; each person chooses per kind
+    whether it also comes by e-mail."""
+
+    name: str  # "<plugin_id>.<kind>"
+    label: Labels  # shown on the person's notification settings
+    email: bool = True  # e-mailed (when a mail server is configured) unless turned off
+
+
+@dataclass(frozen=True)
 class Role:
     """An extra role beside admin/staff/member (``roles`` hook).
 

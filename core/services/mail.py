@@ -27,3 +27,9 @@ def send_mail(to: str, subject: str, body: str) -> None:
         return
     with smtplib.SMTP(server, current_app.config["MAIL_PORT"]) as smtp:
         smtp.send_message(msg)
+
+
+def mail_configured() -> bool:
+    """Whether mail really leaves this site (a server is set). Notifications are e-mailed
+    only then; account mail (invitations, resets) is logged in development instead."""
+    return bool(current_app.config.get("MAIL_SERVER"))

@@ -66,7 +66,11 @@ def home():
         ).all()
     if len(rows) == 1 and not current_user.is_operator and not request.args.get("all"):
         return redirect(url_for("community.dashboard", tenant=rows[0][1].slug))
-    return render_template("auth/home.html", rows=rows)
+    from core.community.joining import applications_of
+
+    return render_template(
+        "auth/home.html", rows=rows, applications=applications_of(current_user.id)
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -260,4 +264,4 @@ def set_language():
 @bp.route("/account")
 @login_required
 def account():
-    return redirect(url_for("auth.home", all=1))
+    return render_template("auth/account.html")

@@ -83,6 +83,8 @@ def join():
     if membership() is None:
         if not current_community().open_registration:
             abort(403)
+        if current_community().join_approval:  # staff decide: ask with building and room
+            return redirect(url_for("joining.apply"), 303)
         member_changes.add_member(current_user, "member", via="self")
         db.session.commit()
         flash(_("Welcome to %(community)s.", community=current_community().name()), "success")
@@ -125,6 +127,9 @@ def settings():
                 "timezone",
                 "default_locale",
                 "open_registration",
+                "join_approval",
+                "street",
+                "city",
             )
             if getattr(tenant, name) != getattr(form, name).data
         }

@@ -15,6 +15,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -23,6 +24,7 @@ from wtforms.validators import (
     InputRequired,
     Length,
     NumberRange,
+    Optional,
     Regexp,
     ValidationError,
 )
@@ -100,6 +102,8 @@ class CommunityForm(FlaskForm):
     default_locale = SelectField(
         _l("Default language"), choices=[SelectChoice(k, label) for k, label in LANGUAGES.items()]
     )
+    street = StringField(_l("Street and number"), validators=[Length(max=120)])
+    city = StringField(_l("City or county"), validators=[Length(max=60)])
     admin_email = EmailField(
         _l("First admin's e-mail"), validators=[DataRequired(), Email(), Length(max=254)]
     )
@@ -117,7 +121,37 @@ class CommunityProfileForm(FlaskForm):
     default_locale = SelectField(
         _l("Default language"), choices=[SelectChoice(k, label) for k, label in LANGUAGES.items()]
     )
-    open_registration = BooleanField(_l("Residents may join by themselves"))
+    street = StringField(_l("Street and number"), validators=[Length(max=120)])
+    city = StringField(_l("City or county"), validators=[Length(max=60)])
+    open_registration = BooleanField(_l("Residents may ask to join by themselves"))
+    join_approval = BooleanField(
+        _l("Staff approve each request to join"),
+        description=_l("Off: whoever asks becomes a member at once."),
+    )
+
+
+class JoinForm(FlaskForm):
+    building = StringField(
+        _l("Building"),
+        validators=[DataRequired(), Length(max=60)],
+        render_kw={"autocomplete": "off"},
+    )
+    room = StringField(
+        _l("Room"), validators=[DataRequired(), Length(max=30)], render_kw={"autocomplete": "off"}
+    )
+    note = TextAreaField(
+        _l("Note for the staff (optional)"),
+        validators=[Optional(), Length(max=500)],
+        render_kw={"rows": 3},
+    )
+
+
+class DeclineForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason (the applicant reads it)"),
+        validators=[DataRequired(_l("Give the reason: the applicant reads it.")), Length(max=300)],
+        render_kw={"rows": 2},
+    )
 
 
 class InviteForm(FlaskForm):

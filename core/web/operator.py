@@ -14,7 +14,7 @@ from core.extensions import db
 from core.plugins.gateway import host
 from core.services.pagination import paginate
 from core.web.auth import create_invitation
-from core.web.forms import CommunityForm
+from core.web.forms import CommunityForm, CommunityProfileForm
 from tenants.context import all_tenants, community_scope
 from tenants.models import Membership, PluginActivation, Tenant
 
@@ -41,7 +41,9 @@ def console():
     select = db.select(Tenant)
     if q:
         select = select.where(
-            db.or_(Tenant.name_zh.contains(q), Tenant.name_en.contains(q), Tenant.slug.contains(q))
+            db.or_(
+                *(c.contains(q) for c in (Tenant.name_zh, Tenant.name_en, Tenant.slug, Tenant.city))
+            )
         )
     page = paginate(select, Tenant.id, per_page=50)
     communities = page.items
@@ -86,6 +88,8 @@ def new_community():
                 households=form.households.data,
                 timezone=form.timezone.data,
                 default_locale=form.default_locale.data,
+                street=(form.street.data or "").strip(),
+                city=(form.city.data or "").strip(),
             )
             with community_scope(tenant):
                 create_invitation(tenant, form.admin_email.data, "admin")
@@ -101,6 +105,26 @@ def new_community():
             return redirect(url_for("operator.console"))
     status = 422 if request.method == "POST" else 200
     return render_template("operator/new_community.html", form=form), status
+
+
+@bp.route("/communities/<int:tenant_id>/edit", methods=["GET", "POST"])
+@operator_required
+def edit_community(tenant_id: int):
+    """The operator fixes a community's names, address (for the directory) and joining."""
+    tenant = db.session.get(Tenant, tenant_id)
+    if tenant is None:
+        abort(404)
+    form = CommunityProfileForm(obj=tenant)
+    if form.validate_on_submit():
+        form.populate_obj(tenant)
+        tenant.street, tenant.city = tenant.street.strip(), tenant.city.strip()
+        with community_scope(tenant):
+            audit.record("community.edited", tenant.slug)
+            db.session.commit()
+        flash(_("Community saved."), "success")
+        return redirect(url_for("operator.console"), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("operator/edit_community.html", form=form, tenant=tenant), status
 
 
 @bp.route("/plugins")

@@ -10,6 +10,7 @@ from flask_login import current_user
 from core.plugin_api import (
     ExportTable,
     NavItem,
+    NotificationKind,
     Permission,
     PluginMeta,
     SearchResult,
@@ -62,6 +63,20 @@ def permissions():
             default_roles=(),
         ),
     ]
+
+
+@hookimpl
+def notification_kinds() -> list[NotificationKind]:
+    from plugins.requests.notifying import KINDS
+
+    return KINDS
+
+
+@hookimpl
+def cli_commands():
+    from plugins.requests.cli import requests_cli
+
+    return [requests_cli]
 
 
 def _label(zh: str, en: str) -> dict[str, str]:

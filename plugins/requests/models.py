@@ -29,6 +29,9 @@ OPEN_STATUSES = ("received", "in_progress")  # still "挂单": on the open ledge
 CONTACT_PREFERENCES = ("phone", "message", "visit", "none")
 CHANNELS = ("online", "desk", "phone")
 CLOSED_HOW = ("accepted", "unreachable")
+# Steps whose note is the worker's own (the classification note): never shown to the
+# resident, who sees the category and everything else on the request itself.
+INTERNAL_NOTE_ACTIONS = frozenset({"classified"})
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -114,6 +117,7 @@ class Request(TenantScoped, db.Model):
     handler: Mapped[str] = mapped_column(sa.String(80), default="")  # 承办人
     assignee_key: Mapped[str] = mapped_column(sa.String(80), default="")  # "committees:3"
     deadline: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    overdue_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # told once
 
     reply: Mapped[str] = mapped_column(sa.Text, default="")
     outcome: Mapped[str] = mapped_column(sa.String(300), default="")  # public, no personal data

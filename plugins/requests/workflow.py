@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from core.plugin_api import community_lock, db, emit, to_local
-from plugins.requests import clock
+from plugins.requests import clock, notifying
 from plugins.requests.i18n import _
 from plugins.requests.models import OPEN_STATUSES, Category, Request, Step
 from plugins.requests.sla import Targets, first_response_met
@@ -54,6 +54,7 @@ def create(targets: Targets, *, title: str, actor_id: int | None, **fields) -> R
     db.session.add(req)
     db.session.flush()
     _step(req, "received", actor_id)
+    notifying.received(req)
     return req
 
 
@@ -64,6 +65,12 @@ def _responded(req: Request, targets: Targets) -> None:
     req.first_response_at = now
     req.first_response_seconds = int((now - req.created_at).total_seconds())
     req.first_response_met = first_response_met(req.created_at, now, targets)
+
+
+def _set_deadline(req: Request, deadline: datetime | None) -> None:
+    if deadline != req.deadline:
+        req.overdue_notified_at = None  # a new deadline may be missed again: tell again
+    req.deadline = deadline
 
 
 def _require_not_closed(req: Request) -> None:
@@ -92,6 +99,7 @@ def classify(
         req.owner = category.owner
     if req.status == "received":
         req.status = "in_progress"
+        notifying.taken(req)
     _responded(req, targets)
     label = category.name if category else ""
     _step(req, "classified", actor_id, " · ".join(p for p in (label, note) if p)).kind = kind
@@ -110,11 +118,12 @@ def refer(
     """大事: a named unit, office and handler, and a deadline (限时办结)."""
     _require_kind(req, "red")
     req.owner, req.office, req.handler = department, office, handler
-    req.deadline = deadline
+    _set_deadline(req, deadline)
     req.status = "in_progress"
     _responded(req, targets)
     due = to_local(deadline, targets.timezone).strftime("%Y-%m-%d")
     _step(req, "referred", actor_id, f"{department} · {office} · {handler} · {due}")
+    notifying.referred(req)
 
 
 def assign(
@@ -129,10 +138,11 @@ def assign(
     """小事: to a committee (or staff) for consultation."""
     _require_kind(req, "orange")
     req.owner, req.assignee_key = label, key
-    req.deadline = deadline
+    _set_deadline(req, deadline)
     req.status = "in_progress"
     _responded(req, targets)
     _step(req, "assigned", actor_id, label)
+    notifying.assigned(req)
     emit("request_assigned", request_id=req.id, number=req.number, assignee_key=key)
 
 
@@ -174,6 +184,7 @@ def reply(req: Request, targets: Targets, actor_id: int, *, text: str, outcome: 
     req.status = "replied"
     _responded(req, targets)
     _step(req, "replied", actor_id, text)
+    notifying.replied(req)
 
 
 def accept(req: Request, actor_id: int, note: str = "") -> None:
@@ -188,6 +199,7 @@ def reject(req: Request, actor_id: int, reason: str) -> None:
         raise WorkflowError(_("There is no reply to check yet."))
     req.status = "in_progress"
     _step(req, "rejected", actor_id, reason)
+    notifying.reopened(req)
 
 
 def close_unreachable(req: Request, targets: Targets, actor_id: int, reason: str) -> None:

@@ -170,9 +170,10 @@ def test_removing_a_member_asks_first_and_works(admin_client, member, app, commu
     assert member.email not in admin_client.get("/c/alpha/members").get_data(as_text=True)
 
 
-def test_a_visitor_sees_the_public_page_and_can_join(
-    app, community, make_user, login, enable_plugin
+def test_a_visitor_sees_the_public_page_and_can_join_an_open_community(
+    app, make_community, make_user, login, enable_plugin
 ):
+    community = make_community("alpha", join_approval=False)  # open: no staff approval
     enable_plugin(community, "notices")
     visitor = make_user("visitor@example.org")
     client = login(visitor)

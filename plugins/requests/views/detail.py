@@ -27,7 +27,7 @@ from plugins.requests.forms import (
     ServiceReferralForm,
     UnreachableForm,
 )
-from plugins.requests.models import Photo, Request, Step
+from plugins.requests.models import INTERNAL_NOTE_ACTIONS, Photo, Request, Step
 from plugins.requests.views import can_handle, settings, today_local
 
 MEMBER_KEY = "member:"  # assignee_key of a request assigned to a person: "member:<user id>"
@@ -79,11 +79,15 @@ def render_show(req: Request, status: int = 200, **forms):
         ).scalars()
     )
     photos = list(db.session.execute(db.select(Photo).where(Photo.request_id == req.id)).scalars())
+    handler_view = can_handle()
     context = {
         "req": req,
-        "steps": steps,
+        "timeline": [
+            (step, step.note if handler_view or step.action not in INTERNAL_NOTE_ACTIONS else "")
+            for step in steps
+        ],
         "photos": photos,
-        "handler_view": can_handle(),
+        "handler_view": handler_view,
         "is_requester": req.requester_id == current_user.id,
         "overdue": workflow.is_overdue(req),
         "forms": {},
