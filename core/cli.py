@@ -1,4 +1,5 @@
-"""``flask`` commands: plugins (list, migrate, i18n), demo data, operators, event retries."""
+"""``flask`` commands: plugins (list, migrate, i18n), demo data, operators, event retries,
+idempotency key purges."""
 
 from __future__ import annotations
 
@@ -97,6 +98,20 @@ def install(app: Flask) -> None:
         click.echo(f"retried {retried}, still failing {still}")
 
     app.cli.add_command(events_cli)
+
+    idempotency_cli = AppGroup("idempotency", help="Keys of forms that were submitted.")
+
+    @idempotency_cli.command("purge")
+    @click.option("--days", default=30, show_default=True, help="Keep keys this recent.")
+    def purge(days: int) -> None:
+        """Forget submit keys older than --days (cron, daily)."""
+        from datetime import timedelta
+
+        from core.community.idempotency import purge_keys
+
+        click.echo(f"purged {purge_keys(timedelta(days=days))} keys")
+
+    app.cli.add_command(idempotency_cli)
 
     @app.cli.command("create-operator")
     @click.option("--email", required=True)

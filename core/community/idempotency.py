@@ -19,6 +19,7 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 from wtforms import HiddenField
@@ -26,6 +27,8 @@ from wtforms import HiddenField
 from core.community.events import flush_deliveries
 from core.extensions import db
 from core.models import IdempotencyKey
+from core.services.time import utcnow
+from tenants.context import all_tenants
 
 KEY = re.compile(r"[0-9a-f]{32}")
 
@@ -85,3 +88,14 @@ def run_once(key: str | None, action: str, write: Callable[[], int]) -> Once:
         return Once(found, True)
     flush_deliveries()
     return Once(result_id, False)
+
+
+def purge_keys(older_than: timedelta) -> int:
+    """Forget keys older than ``older_than`` in every community (``flask idempotency
+    purge``, from cron): nobody resubmits a form after that long. Returns how many."""
+    with all_tenants():
+        deleted = db.session.execute(
+            db.delete(IdempotencyKey).where(IdempotencyKey.created_at < utcnow() - older_than)
+        ).rowcount
+        db.session.commit()
+    return deleted
