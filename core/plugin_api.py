@@ -31,10 +31,20 @@ from core.plugins.types import (
     Widget,
 )
 from core.services.exports import csv_response, xlsx_response
+from core.services.forms import BaseForm, optional_id
 from core.services.i18n import current_locale, localized
 from core.services.locks import community_lock
 from core.services.pagination import paginate
-from core.services.parsing import parse_id
+from core.services.parsing import (
+    DATE_MAX,
+    DATE_MIN,
+    local_path,
+    parse_date,
+    parse_datetime,
+    parse_id,
+    parse_int,
+    parse_time,
+)
 from core.services.time import DEFAULT_TIMEZONE, UTCDateTime, to_local, utcnow
 from tenants.context import (
     TenantScopeError,
@@ -80,8 +90,11 @@ def render(template: str, **context) -> str:
 
 
 __all__ = [
+    "DATE_MAX",
+    "DATE_MIN",
     "DEFAULT_TIMEZONE",
     "PLUGIN_API_VERSION",
+    "BaseForm",
     "ExportTable",
     "MemberInfo",
     "NavItem",
@@ -116,11 +129,17 @@ __all__ = [
     "hookspec",
     "lazy_gettext",
     "lazy_pgettext",
+    "local_path",
     "localized",
     "membership",
     "ngettext",
+    "optional_id",
     "paginate",
+    "parse_date",
+    "parse_datetime",
     "parse_id",
+    "parse_int",
+    "parse_time",
     "pgettext",
     "plugin_settings",
     "public",

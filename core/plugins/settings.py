@@ -13,7 +13,6 @@ from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -26,6 +25,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from core.plugins.types import SettingField
+from core.services.forms import BaseForm
 from core.services.i18n import localized
 
 SECRET_PREFIX = "enc:"
@@ -90,10 +90,10 @@ def _wtf_field(field: SettingField):
     return cls(label, description=description, validators=[Length(max=field.max_length)])
 
 
-def settings_form(schema: list[SettingField], stored: dict, formdata=None) -> FlaskForm:
+def settings_form(schema: list[SettingField], stored: dict, formdata=None) -> BaseForm:
     """A form for a plugin's schema, filled from ``stored`` (never with secret values)."""
 
-    class PluginSettingsForm(FlaskForm):
+    class PluginSettingsForm(BaseForm):
         pass
 
     for field in schema:
@@ -108,7 +108,7 @@ def _is_secret(schema: list[SettingField], key: str) -> bool:
     return any(f.key == key and f.kind == "secret" for f in schema)
 
 
-def encode_form(schema: list[SettingField], form: FlaskForm, stored: dict) -> dict[str, Any]:
+def encode_form(schema: list[SettingField], form: BaseForm, stored: dict) -> dict[str, Any]:
     """Validated form -> JSON to store (secrets encrypted; blank secret keeps the old one)."""
     out = dict(stored)
     for field in schema:

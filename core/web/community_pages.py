@@ -22,6 +22,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from core.community import audit
+from core.community.invitations import add_invitation
 from core.community.permissions import has_permission, membership, public, requires
 from core.extensions import db
 from core.models import AuditEntry
@@ -30,7 +31,7 @@ from core.plugins.settings import encode_form, settings_form
 from core.services.exports import csv_response
 from core.services.i18n import localized
 from core.services.pagination import paginate
-from core.web.auth import create_invitation
+from core.web.auth import send_invitation
 from core.web.forms import ROLE_LABELS, CommunityProfileForm, InviteForm, RolesForm
 from tenants.context import current_community
 from tenants.models import Membership, PluginActivation
@@ -222,12 +223,24 @@ def plugin_settings_page(plugin_id: str):
 def members():
     form = InviteForm()
     if form.validate_on_submit():
-        link = create_invitation(current_community(), form.email.data, form.role.data)
+        token = add_invitation(form.email.data, form.role.data)
         audit.record("member.invited", form.email.data.lower(), role=form.role.data)
         db.session.commit()
-        flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
-        if current_user.is_authenticated and request.args.get("show_link"):
-            flash(link, "info")
+        link, sent = send_invitation(current_community(), form.email.data, token)
+        if sent:
+            flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
+            if request.args.get("show_link"):
+                flash(link, "info")
+        else:
+            flash(
+                _(
+                    "The invitation mail to %(email)s could not be sent. Give them this "
+                    "link: %(link)s",
+                    email=form.email.data,
+                    link=link,
+                ),
+                "error",
+            )
         return redirect(url_for("community.members"))
     q = request.args.get("q", "").strip()
     select = db.select(Membership)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -18,7 +18,11 @@ def _messages() -> dict[int, str]:
         403: gettext("You do not have permission to open this page."),
         404: gettext("This page does not exist."),
         405: gettext("This action is not allowed here."),
-        413: gettext("The upload is too large."),
+        413: gettext(
+            "What you sent is too large: at most %(mb)d MB at once. Go back and send less, "
+            "e.g. fewer or smaller photos.",
+            mb=(current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024),
+        ),
         422: gettext("Please correct the marked fields."),
         429: gettext("Too many attempts. Please wait a minute and try again."),
         500: gettext("Something went wrong on our side. Please try again."),
@@ -50,5 +54,5 @@ def install(app: Flask) -> None:
             return _http(exc)
         if app.config.get("PROPAGATE_EXCEPTIONS") or app.testing:
             raise exc
-        log.exception("unhandled error on %s", request.path)
+        log.exception("unhandled error on %s from %s", request.path, request.remote_addr)
         return render_error(500)

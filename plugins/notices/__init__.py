@@ -26,7 +26,7 @@ meta = PluginMeta(
         "zh_Hans": "发布社区公告，公开公示给居民。",
         "en": "Post community notices and show public ones to every resident.",
     },
-    api=">=1.0,<2",
+    api=">=1.3,<2",
     order=10,
 )
 

@@ -32,7 +32,7 @@ meta = PluginMeta(
         "en": "Residents report matters; staff triage them as red, orange or yellow "
         "(三事分流), the requester checks the result; ledger and public board.",
     },
-    api=">=1.0,<2",
+    api=">=1.3,<2",
     order=20,
 )
 

@@ -1,4 +1,5 @@
-"""Forms. Each answers bad input with a message beside the field and keeps what was typed."""
+"""Forms. Each answers bad input with a message beside the field and keeps what was typed;
+``BaseForm`` cleans text and reads numbers and dates with the platform's parsers."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from core.plugin_api import BaseForm, optional_id
 from plugins.requests.labels import CHANNEL_LABELS, CONTACT_LABELS, KIND_LABELS
 from plugins.requests.models import KINDS
 from plugins.requests.photos import MAX_PHOTOS, sniff
@@ -26,11 +27,7 @@ from plugins.requests.photos import MAX_PHOTOS, sniff
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,19}$")
 
 
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
-
-
-class ReportForm(FlaskForm):
+class ReportForm(BaseForm):
     """A resident's report: the few fields that fit a phone screen in under a minute."""
 
     title = StringField(
@@ -48,7 +45,7 @@ class ReportForm(FlaskForm):
         _l("Details (optional)"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 3}
     )
     category_id = SelectField(
-        _l("Category (optional)"), coerce=_optional_int, validate_choice=False
+        _l("Category (optional)"), coerce=optional_id, validate_choice=False
     )
     photos = MultipleFileField(
         _l("Photos (optional, up to 3: JPEG, PNG or WebP)"),
@@ -126,8 +123,8 @@ class DeskReportForm(ReportForm):
             raise ValidationError(_l("Give the resident's name or e-mail."))
 
 
-class ClassifyForm(FlaskForm):
-    category_id = SelectField(_l("Category"), coerce=_optional_int, validate_choice=False)
+class ClassifyForm(BaseForm):
+    category_id = SelectField(_l("Category"), coerce=optional_id, validate_choice=False)
     kind = SelectField(
         _l("Kind"),
         choices=[("", _l("Choose…"))] + [(k, KIND_LABELS[k]) for k in KINDS],
@@ -151,7 +148,7 @@ class ClassifyForm(FlaskForm):
             raise ValidationError(_l("Choose red, orange or yellow."))
 
 
-class ReferForm(FlaskForm):
+class ReferForm(BaseForm):
     """大事: 承办单位、承办科室、承办人员 and a deadline."""
 
     department = StringField(
@@ -175,7 +172,7 @@ class ReferForm(FlaskForm):
     today: date = date.min
 
 
-class AssignForm(FlaskForm):
+class AssignForm(BaseForm):
     """小事: to a committee (answered by the committees plugin) or to staff."""
 
     assignee = SelectField(_l("Assign to"), validators=[DataRequired(_l("Choose who takes it."))])
@@ -188,7 +185,7 @@ class AssignForm(FlaskForm):
     today: date = date.min
 
 
-class DeliberationForm(FlaskForm):
+class DeliberationForm(BaseForm):
     """一事一议: what the residents' meeting agreed (e.g. by the 六步七规 method)."""
 
     held_on = DateField(
@@ -206,7 +203,7 @@ class DeliberationForm(FlaskForm):
     )
 
 
-class ServiceReferralForm(FlaskForm):
+class ServiceReferralForm(BaseForm):
     """私事: point the resident to a service or to volunteers."""
 
     target = SelectField(
@@ -219,7 +216,7 @@ class ServiceReferralForm(FlaskForm):
     )
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(BaseForm):
     reply = TextAreaField(
         _l("Reply to the resident"),
         validators=[DataRequired(_l("Write the reply.")), Length(max=4000)],
@@ -231,7 +228,7 @@ class ReplyForm(FlaskForm):
     )
 
 
-class CheckForm(FlaskForm):
+class CheckForm(BaseForm):
     """The requester's check (首诉人验收)."""
 
     note = TextAreaField(
@@ -239,7 +236,7 @@ class CheckForm(FlaskForm):
     )
 
 
-class RejectForm(FlaskForm):
+class RejectForm(BaseForm):
     reason = TextAreaField(
         _l("What is still wrong?"),
         validators=[DataRequired(_l("Say what is still wrong.")), Length(max=2000)],
@@ -247,7 +244,7 @@ class RejectForm(FlaskForm):
     )
 
 
-class UnreachableForm(FlaskForm):
+class UnreachableForm(BaseForm):
     reason = TextAreaField(
         _l("Why can the requester not check it?"),
         validators=[
@@ -258,7 +255,7 @@ class UnreachableForm(FlaskForm):
     )
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(BaseForm):
     name = StringField(
         _l("Category"), validators=[DataRequired(_l("Name the category.")), Length(max=60)]
     )
@@ -276,7 +273,7 @@ class CategoryForm(FlaskForm):
     active = BooleanField(_l("In use"), default=True)
 
 
-class ServiceForm(FlaskForm):
+class ServiceForm(BaseForm):
     field = StringField(
         _l("Field (家政, 家电, 餐饮 …)"),
         validators=[DataRequired(_l("Name the field.")), Length(max=30)],

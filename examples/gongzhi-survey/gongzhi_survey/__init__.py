@@ -32,7 +32,7 @@ meta = PluginMeta(
         "zh_Hans": "就社区事务征求居民意见：一人一票，结果可公示。",
         "en": "Ask residents about community matters: one vote each, results can be published.",
     },
-    api=">=1.0,<2",
+    api=">=1.3,<2",
     order=40,
 )
 
