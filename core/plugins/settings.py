@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from datetime import time
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -27,6 +26,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from core.plugins.types import SettingField
 from core.services.forms import BaseForm
 from core.services.i18n import localized
+from core.services.parsing import parse_time
 
 SECRET_PREFIX = "enc:"
 
@@ -57,7 +57,9 @@ def decode_settings(schema: list[SettingField], stored: dict) -> dict[str, Any]:
         if field.kind == "secret":
             value = decrypt(value) if value else ""
         elif field.kind == "time" and isinstance(value, str):
-            value = time.fromisoformat(value)
+            value = parse_time(value)
+            if value is None:  # unreadable (edited by hand): the default applies
+                continue
         out[field.key] = value
     return out
 
