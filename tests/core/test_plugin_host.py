@@ -89,7 +89,7 @@ def test_flask_plugins_list_shows_version_range_status_and_reason(
     result = app.test_cli_runner().invoke(args=["plugins", "list"])
     assert result.exit_code == 0, result.output
     lines = {line.split()[0]: line for line in result.output.splitlines()[2:]}
-    assert "1.0.0" in lines["notices"] and ">=1.0,<2" in lines["notices"]
+    assert "1.0.0" in lines["notices"] and ">=1.3,<2" in lines["notices"]
     assert "active" in lines["notices"]
     assert "failed" in lines["broken3"] and "does_not_exist_anywhere" in lines["broken3"]
 
