@@ -10,12 +10,13 @@ from typing import Any
 import flask_babel
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from core import config as config_module
 from core.extensions import babel, cache, csrf, db, htmx, limiter, login_manager, migrate
 from core.plugins.host import PluginHost
-from core.services.parsing import BIGINT_MAX
+from core.services.parsing import BIGINT_MAX, parse_id
 from core.web.http_request import GongzhiRequest
 
 ROOT = config_module.ROOT
@@ -87,12 +88,20 @@ def create_app(
         # One sign-in for every community's subdomain.
         if not app.config.get("SESSION_COOKIE_DOMAIN"):
             app.config["SESSION_COOKIE_DOMAIN"] = app.config["SERVER_NAME"].split(":")[0]
+    if app.config.get("PROXY_HOPS"):
+        # Outermost, so rate limits, logs and the scheme see the client's request. Only
+        # when configured: otherwise anyone could set X-Forwarded-For and pick an address.
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     return app
 
 
 class DatabaseInt(IntegerConverter):
-    """``<int:…>`` limited to what a BIGINT holds: a longer number is a 404, not an
-    overflow inside the database driver."""
+    """``<int:…>`` in ASCII digits, limited to what a BIGINT holds: a longer number (or
+    another script's digits, which ``\\d`` matches) is a 404, not an overflow inside the
+    database driver."""
+
+    regex = r"[0-9]+"
 
     def __init__(self, map, *args, **kwargs) -> None:
         kwargs.setdefault("max", BIGINT_MAX)
@@ -144,7 +153,8 @@ def _register_core(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load_user(user_id: str):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        user_id = parse_id(user_id)
+        return db.session.get(User, user_id) if user_id is not None else None
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(community_pages.bp)

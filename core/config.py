@@ -35,6 +35,17 @@ def from_environment() -> dict:
         "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "SIGNUP_RATE_LIMIT": os.environ.get("SIGNUP_RATE_LIMIT", "20 per hour"),
+        # Per account, in the database (core/web/sign_in_throttle.py): this many failures
+        # in a row are free, then each locks the account for a wait that doubles.
+        "SIGN_IN_FREE_FAILURES": int(os.environ.get("SIGN_IN_FREE_FAILURES", "5")),
+        "SIGN_IN_FIRST_WAIT": int(os.environ.get("SIGN_IN_FIRST_WAIT", "30")),
+        "SIGN_IN_MAX_WAIT": int(os.environ.get("SIGN_IN_MAX_WAIT", "3600")),
+        # Whole request bodies; three photos at the requests plugin's highest setting
+        # (20 MB each) still fit. Larger bodies get the 413 page.
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_MB", "64")) * 1024 * 1024,
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust.
+        "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", "0")),
         # Shared cache only: a per-process cache could not be invalidated across workers.
         # Without Redis (unset or down) nothing is cached: core/services/shared_cache.py.
         "CACHE_TYPE": REDIS_CACHE if redis_url else "NullCache",

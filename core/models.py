@@ -141,3 +141,17 @@ class NotificationSetting(db.Model):
     )
     kind: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     by_email: Mapped[bool] = mapped_column()
+
+
+class SignInFailure(db.Model):
+    """Failed sign-ins per account (by e-mail, known or not: the answer must not tell
+    which addresses have accounts). In the database, so every worker and app server sees
+    the same count without Redis. Global: accounts are not a community's."""
+
+    __tablename__ = "core_sign_in_failures"
+
+    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
+    account: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

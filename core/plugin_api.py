@@ -42,10 +42,20 @@ from core.plugins.types import (
     Widget,
 )
 from core.services.exports import csv_response, xlsx_response
+from core.services.forms import BaseForm, optional_id
 from core.services.i18n import current_locale, localized
 from core.services.locks import community_lock
 from core.services.pagination import paginate
-from core.services.parsing import parse_id
+from core.services.parsing import (
+    DATE_MAX,
+    DATE_MIN,
+    local_path,
+    parse_date,
+    parse_datetime,
+    parse_id,
+    parse_int,
+    parse_time,
+)
 from core.services.time import DEFAULT_TIMEZONE, UTCDateTime, to_local, utcnow
 from core.web.member_picker import MemberField
 from tenants.context import (
@@ -92,8 +102,11 @@ def render(template: str, **context) -> str:
 
 
 __all__ = [
+    "DATE_MAX",
+    "DATE_MIN",
     "DEFAULT_TIMEZONE",
     "PLUGIN_API_VERSION",
+    "BaseForm",
     "ExportTable",
     "MemberField",
     "ID_TYPE",
@@ -136,14 +149,20 @@ __all__ = [
     "hookspec",
     "lazy_gettext",
     "lazy_pgettext",
+    "local_path",
     "localized",
     "member_column",
     "members_with_permission",
     "membership",
     "ngettext",
     "notify",
+    "optional_id",
     "paginate",
+    "parse_date",
+    "parse_datetime",
     "parse_id",
+    "parse_int",
+    "parse_time",
     "pgettext",
     "plugin_settings",
     "public",

@@ -31,7 +31,8 @@ log = logging.getLogger("gongzhi.plugins")
 # pgettext, community_lock, plugin static files. 1.2: community_scope everywhere, checked
 # permission names, deny-wins decisions. 1.3: a translation domain per plugin (translator),
 # flask plugins migrate / i18n, read_xlsx, plugin_status; member_column, get_member,
-# MemberField, core member events; notify, members_with_permission; idempotent writes.
+# MemberField, core member events; notify, members_with_permission; idempotent writes;
+# BaseForm and the input parsers.
 # Plugins declaring ">=1.0,<2" keep working.
 PLUGIN_API_VERSION = "1.3.0"
 ENTRY_POINT_GROUP = "gongzhi.plugins"

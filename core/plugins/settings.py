@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from datetime import time
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -27,7 +25,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from core.plugins.types import SettingField
+from core.services.forms import BaseForm
 from core.services.i18n import localized
+from core.services.parsing import parse_time
 
 SECRET_PREFIX = "enc:"
 
@@ -58,7 +58,9 @@ def decode_settings(schema: list[SettingField], stored: dict) -> dict[str, Any]:
         if field.kind == "secret":
             value = decrypt(value) if value else ""
         elif field.kind == "time" and isinstance(value, str):
-            value = time.fromisoformat(value)
+            value = parse_time(value)
+            if value is None:  # unreadable (edited by hand): the default applies
+                continue
         out[field.key] = value
     return out
 
@@ -91,10 +93,10 @@ def _wtf_field(field: SettingField):
     return cls(label, description=description, validators=[Length(max=field.max_length)])
 
 
-def settings_form(schema: list[SettingField], stored: dict, formdata=None) -> FlaskForm:
+def settings_form(schema: list[SettingField], stored: dict, formdata=None) -> BaseForm:
     """A form for a plugin's schema, filled from ``stored`` (never with secret values)."""
 
-    class PluginSettingsForm(FlaskForm):
+    class PluginSettingsForm(BaseForm):
         pass
 
     for field in schema:
@@ -109,7 +111,7 @@ def _is_secret(schema: list[SettingField], key: str) -> bool:
     return any(f.key == key and f.kind == "secret" for f in schema)
 
 
-def encode_form(schema: list[SettingField], form: FlaskForm, stored: dict) -> dict[str, Any]:
+def encode_form(schema: list[SettingField], form: BaseForm, stored: dict) -> dict[str, Any]:
     """Validated form -> JSON to store (secrets encrypted; blank secret keeps the old one)."""
     out = dict(stored)
     for field in schema:

@@ -45,7 +45,15 @@ def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(
         buffer,
-        {"in_memory": True, "constant_memory": True, "default_date_format": "yyyy-mm-dd hh:mm"},
+        {
+            "in_memory": True,
+            "constant_memory": True,
+            "default_date_format": "yyyy-mm-dd hh:mm",
+            # Typed text stays text: a report titled "=HYPERLINK(…)" must not become a
+            # live formula (or link) in staff's spreadsheet.
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
     )
     sheet = book.add_worksheet()
     bold = book.add_format({"bold": True})

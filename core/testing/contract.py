@@ -10,6 +10,8 @@
 * tables: every table its migrations create and its models map is named ``<id>_…``, and
   every mapped table exists after the upgrade;
 * templates: every template file of its blueprints lies under ``<id>/``;
+* forms: every form class it defines derives from ``BaseForm`` (text cleaned, numbers and
+  dates read by the platform's parsers);
 * disabled: in a community that has not switched it on, every route answers 404 and none
   of its per-community hooks is called while people use the community.
 
@@ -59,6 +61,7 @@ def check_plugin_contract(app: Flask, plugin_id: str, database_url: str | None =
     parts: list[tuple[str, Callable[[], list[str]]]] = [
         ("metadata", lambda: _metadata_problems(host, plugin_id, record.meta)),
         ("templates", lambda: _template_problems(app, plugin_id)),
+        ("forms", lambda: _form_problems(record.module)),
         ("migrations", lambda: _migration_problems(app, plugin_id, record.module, database_url)),
         ("disabled", lambda: _disabled_problems(app, plugin_id)),
     ]
@@ -147,6 +150,30 @@ def _template_problems(app: Flask, plugin_id: str) -> list[str]:
                     f"(templates/{plugin_id}/…) so it cannot shadow another's"
                 )
     return problems
+
+
+# ----- forms -----------------------------------------------------------------------------
+def _subclasses(cls: type) -> set[type]:
+    found = set()
+    for sub in cls.__subclasses__():
+        found |= {sub, *_subclasses(sub)}
+    return found
+
+
+def _form_problems(module) -> list[str]:
+    """Form classes defined in the plugin's package (or module) that skip ``BaseForm``."""
+    import wtforms
+
+    from core.services.forms import BaseForm
+
+    package = getattr(module, "__name__", None) or type(module).__module__
+    return [
+        f"form {cls.__module__}.{cls.__qualname__} must derive from core.plugin_api.BaseForm "
+        "(text without control characters, numbers and dates read safely)"
+        for cls in sorted(_subclasses(wtforms.Form), key=lambda c: c.__qualname__)
+        if (cls.__module__ == package or cls.__module__.startswith(package + "."))
+        and not issubclass(cls, BaseForm)
+    ]
 
 
 # ----- migrations and tables -----------------------------------------------------------

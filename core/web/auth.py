@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-from datetime import timedelta
+from contextlib import suppress
 
 from flask import (
     Blueprint,
@@ -20,11 +19,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from core.community.invitations import hash_token
 from core.extensions import db, limiter
 from core.models import User
 from core.services.i18n import LANGUAGES
-from core.services.mail import send_mail
+from core.services.mail import MailError, send_mail
+from core.services.parsing import local_path
 from core.services.time import as_aware, utcnow
+from core.web import sign_in_throttle
 from core.web.forms import ForgotForm, LoginForm, ResetForm, SignupForm
 from tenants.context import all_tenants, community_scope
 from tenants.models import Invitation, Membership, Tenant
@@ -36,10 +38,13 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("auth.home")
+def _signup_limit() -> str:
+    return current_app.config["SIGNUP_RATE_LIMIT"]
+
+
+def _redirect_next(target: str | None):
+    """To ``target`` if it is a path on this site, else to the start page."""
+    return redirect(local_path(target) or url_for("auth.home"))
 
 
 def find_user(email: str) -> User | None:
@@ -77,14 +82,25 @@ def home():
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
     form = LoginForm()
-    if form.validate_on_submit():
-        user = find_user(form.email.data)
-        if user is not None and user.check_password(form.password.data):
-            login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
-        form.password.errors.append(_("Wrong e-mail or password."))
+    headers = {}
     status = 422 if request.method == "POST" else 200
-    return render_template("auth/login.html", form=form), status
+    if form.validate_on_submit():
+        wait = sign_in_throttle.seconds_to_wait(form.email.data)
+        if wait:  # locked: not even the right password, and no new count
+            form.password.errors.append(sign_in_throttle.wait_message(wait))
+            status, headers = 429, {"Retry-After": str(wait)}
+        else:
+            user = find_user(form.email.data)
+            if user is not None and user.check_password(form.password.data):
+                sign_in_throttle.forget(form.email.data)
+                db.session.commit()
+                login_user(user, remember=form.remember.data)
+                return _redirect_next(request.args.get("next"))
+            form.password.errors.append(_("Wrong e-mail or password."))
+            wait = sign_in_throttle.record_failure(form.email.data)
+            if wait:
+                form.password.errors.append(sign_in_throttle.wait_message(wait))
+    return render_template("auth/login.html", form=form), status, headers
 
 
 @bp.route("/logout", methods=["POST"])
@@ -95,6 +111,7 @@ def logout():
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(_signup_limit, methods=["POST"])
 def signup():
     form = SignupForm()
     if form.validate_on_submit():
@@ -103,7 +120,7 @@ def signup():
             db.session.commit()
             login_user(user)
             flash(_("Welcome, %(name)s!", name=user.name), "success")
-            return redirect(_safe_next(request.args.get("next")))
+            return _redirect_next(request.args.get("next"))
     status = 422 if request.method == "POST" else 200
     return render_template("auth/signup.html", form=form), status
 
@@ -137,11 +154,17 @@ def forgot():
         user = find_user(form.email.data)
         if user is not None:
             link = url_for("auth.reset", token=reset_token(user), _external=True)
-            send_mail(
-                user.email,
-                _("Reset your Gongzhi password"),
-                _("Open this link within an hour to choose a new password:\n%(link)s", link=link),
-            )
+            # A failed mail is logged; the answer stays the same, or it would tell who
+            # has an account.
+            with suppress(MailError):
+                send_mail(
+                    user.email,
+                    _("Reset your Gongzhi password"),
+                    _(
+                        "Open this link within an hour to choose a new password:\n%(link)s",
+                        link=link,
+                    ),
+                )
         # Same answer whether or not the account exists: no probing for e-mails.
         flash(_("If the address has an account, a reset link is on its way."), "info")
         return redirect(url_for("auth.login"))
@@ -165,15 +188,12 @@ def reset(token: str):
     form = ResetForm()
     if form.validate_on_submit():
         user.set_password(form.password.data)
+        sign_in_throttle.forget(user.email)  # the owner proved it by mail
         db.session.commit()
         flash(_("Your password is changed. Please sign in."), "success")
         return redirect(url_for("auth.login"))
     status = 422 if request.method == "POST" else 200
     return render_template("auth/reset.html", form=form), status
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _open_invitation(token: str) -> tuple[Invitation, Tenant]:
@@ -225,28 +245,20 @@ def _join(invitation: Invitation, tenant: Tenant, user: User) -> None:
         db.session.commit()
 
 
-def create_invitation(tenant: Tenant, email: str, role: str) -> str:
-    """Store an invitation, e-mail its link, return the link (caller commits)."""
-    import secrets
-
-    token = secrets.token_urlsafe(24)
-    with community_scope(tenant):
-        db.session.add(
-            Invitation(
-                email=email.strip().lower(),
-                role=role,
-                token_hash=hash_token(token),
-                invited_by_id=current_user.id if current_user.is_authenticated else None,
-                expires_at=utcnow() + timedelta(days=current_app.config["INVITATION_DAYS"]),
-            )
-        )
+def send_invitation(tenant: Tenant, email: str, token: str) -> tuple[str, bool]:
+    """Mail a committed invitation; its link, and whether the mail went out (if not, the
+    caller shows the link so it can be passed on by hand)."""
     link = url_for("auth.accept_invitation", token=token, _external=True)
-    send_mail(
-        email,
-        _("You are invited to %(community)s on Gongzhi", community=tenant.name()),
-        _("Open this link to join %(community)s:\n%(link)s", community=tenant.name(), link=link),
-    )
-    return link
+    name = tenant.name()
+    try:
+        send_mail(
+            email,
+            _("You are invited to %(community)s on Gongzhi", community=name),
+            _("Open this link to join %(community)s:\n%(link)s", community=name, link=link),
+        )
+    except MailError:
+        return link, False
+    return link, True
 
 
 @bp.route("/lang", methods=["POST"])
@@ -258,7 +270,7 @@ def set_language():
     if current_user.is_authenticated:
         current_user.locale = code
         db.session.commit()
-    return redirect(_safe_next(request.form.get("next")))
+    return _redirect_next(request.form.get("next"))
 
 
 @bp.route("/account")

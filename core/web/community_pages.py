@@ -25,6 +25,7 @@ from wtforms import SelectChoice
 
 from core.community import audit
 from core.community import membership as member_changes
+from core.community.invitations import add_invitation
 from core.community.members import SEARCH_LIMIT, member_label, search_members
 from core.community.permissions import has_permission, membership, public, requires
 from core.extensions import db
@@ -34,7 +35,7 @@ from core.plugins.settings import encode_form, settings_form
 from core.services.exports import csv_response
 from core.services.i18n import localized
 from core.services.pagination import paginate
-from core.web.auth import create_invitation
+from core.web.auth import send_invitation
 from core.web.forms import ROLE_LABELS, CommunityProfileForm, InviteForm, RolesForm
 from core.web.member_picker import option_tags, shows_full_email
 from tenants.context import current_community
@@ -231,12 +232,24 @@ def plugin_settings_page(plugin_id: str):
 def members():
     form = InviteForm()
     if form.validate_on_submit():
-        link = create_invitation(current_community(), form.email.data, form.role.data)
+        token = add_invitation(form.email.data, form.role.data)
         audit.record("member.invited", form.email.data.lower(), role=form.role.data)
         db.session.commit()
-        flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
-        if current_user.is_authenticated and request.args.get("show_link"):
-            flash(link, "info")
+        link, sent = send_invitation(current_community(), form.email.data, token)
+        if sent:
+            flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
+            if request.args.get("show_link"):
+                flash(link, "info")
+        else:
+            flash(
+                _(
+                    "The invitation mail to %(email)s could not be sent. Give them this "
+                    "link: %(link)s",
+                    email=form.email.data,
+                    link=link,
+                ),
+                "error",
+            )
         return redirect(url_for("community.members"))
     q = request.args.get("q", "").strip()
     select = db.select(Membership)

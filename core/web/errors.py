@@ -13,7 +13,7 @@ import threading
 import time
 from pathlib import Path
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, current_app, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
@@ -32,7 +32,11 @@ def _messages() -> dict[int, str]:
         403: gettext("You do not have permission to open this page."),
         404: gettext("This page does not exist."),
         405: gettext("This action is not allowed here."),
-        413: gettext("The upload is too large."),
+        413: gettext(
+            "What you sent is too large: at most %(mb)d MB at once. Go back and send less, "
+            "e.g. fewer or smaller photos.",
+            mb=(current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024),
+        ),
         422: gettext("Please correct the marked fields."),
         429: gettext("Too many attempts. Please wait a minute and try again."),
         500: gettext("Something went wrong on our side. Please try again."),
@@ -135,7 +139,7 @@ def install(app: Flask) -> None:
             return _http(exc)
         if app.config.get("PROPAGATE_EXCEPTIONS") or app.testing:
             raise exc
-        log.exception("unhandled error on %s", request.path)
+        log.exception("unhandled error on %s from %s", request.path, request.remote_addr)
         return render_error(500)
 
     def _unavailable(exc: BaseException) -> Response:

@@ -1,11 +1,11 @@
-"""Core forms. Labels are lazy so they follow the request's language."""
+"""Core forms. Labels are lazy so they follow the request's language; every form derives
+from ``BaseForm`` (text cleaned, numbers and dates read by core.services.parsing)."""
 
 from __future__ import annotations
 
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -29,6 +29,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from core.services.forms import BaseForm
 from core.services.i18n import LANGUAGES
 from core.services.time import DEFAULT_TIMEZONE
 from tenants.models import COMMUNITY_KINDS, CORE_ROLES, SLUG_PATTERN
@@ -39,13 +40,13 @@ ROLE_LABELS = dict(zip(CORE_ROLES, (_l("Admin"), _l("Staff"), _l("Member")), str
 KIND_LABELS = dict(zip(COMMUNITY_KINDS, (_l("Urban (城市)"), _l("Rural town (集镇)")), strict=True))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Keep me signed in"))
 
 
-class SignupForm(FlaskForm):
+class SignupForm(BaseForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField(
@@ -57,11 +58,11 @@ class SignupForm(FlaskForm):
     )
 
 
-class ForgotForm(FlaskForm):
+class ForgotForm(BaseForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
 
 
-class ResetForm(FlaskForm):
+class ResetForm(BaseForm):
     password = PasswordField(
         _l("New password"), validators=[DataRequired(), Length(min=PASSWORD_MIN, max=128)]
     )
@@ -76,7 +77,7 @@ def _valid_timezone(_form, field) -> None:
         raise ValidationError(_l("Unknown time zone."))
 
 
-class CommunityForm(FlaskForm):
+class CommunityForm(BaseForm):
     name_zh = StringField(_l("Name (Chinese)"), validators=[DataRequired(), Length(max=120)])
     name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=120)])
     slug = StringField(
@@ -109,7 +110,7 @@ class CommunityForm(FlaskForm):
     )
 
 
-class CommunityProfileForm(FlaskForm):
+class CommunityProfileForm(BaseForm):
     name_zh = StringField(_l("Name (Chinese)"), validators=[DataRequired(), Length(max=120)])
     name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=120)])
     households = IntegerField(
@@ -130,7 +131,7 @@ class CommunityProfileForm(FlaskForm):
     )
 
 
-class JoinForm(FlaskForm):
+class JoinForm(BaseForm):
     building = StringField(
         _l("Building"),
         validators=[DataRequired(), Length(max=60)],
@@ -146,7 +147,7 @@ class JoinForm(FlaskForm):
     )
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(BaseForm):
     reason = TextAreaField(
         _l("Reason (the applicant reads it)"),
         validators=[DataRequired(_l("Give the reason: the applicant reads it.")), Length(max=300)],
@@ -154,7 +155,7 @@ class DeclineForm(FlaskForm):
     )
 
 
-class InviteForm(FlaskForm):
+class InviteForm(BaseForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(
         _l("Role"),
@@ -162,7 +163,7 @@ class InviteForm(FlaskForm):
     )
 
 
-class RolesForm(FlaskForm):
+class RolesForm(BaseForm):
     role = SelectField(
         _l("Role"),
         choices=[SelectChoice(role, ROLE_LABELS[role]) for role in reversed(CORE_ROLES)],

@@ -7,13 +7,14 @@ from functools import wraps
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from core.community import audit
-from core.community.provisioning import create_community, slug_taken
+from core.community.provisioning import create_community_with_admin, slug_taken
 from core.extensions import db
 from core.plugins.gateway import host
 from core.services.pagination import paginate
-from core.web.auth import create_invitation
+from core.web.auth import send_invitation
 from core.web.forms import CommunityForm, CommunityProfileForm
 from tenants.context import all_tenants, community_scope
 from tenants.models import Membership, PluginActivation, Tenant
@@ -80,29 +81,23 @@ def new_community():
         if slug_taken(form.slug.data):
             form.slug.errors.append(_("This address is taken."))
         else:
-            tenant = create_community(
-                slug=form.slug.data,
-                name_zh=form.name_zh.data.strip(),
-                name_en=form.name_en.data.strip(),
-                kind=form.kind.data,
-                households=form.households.data,
-                timezone=form.timezone.data,
-                default_locale=form.default_locale.data,
-                street=(form.street.data or "").strip(),
-                city=(form.city.data or "").strip(),
-            )
-            with community_scope(tenant):
-                create_invitation(tenant, form.admin_email.data, "admin")
-                audit.record("community.created", tenant.slug, admin=form.admin_email.data)
-                db.session.commit()
-            flash(
-                _(
-                    "Community created; the invitation is sent to %(email)s.",
-                    email=form.admin_email.data,
-                ),
-                "success",
-            )
-            return redirect(url_for("operator.console"))
+            try:
+                tenant, token = create_community_with_admin(
+                    form.admin_email.data,
+                    slug=form.slug.data,
+                    name_zh=form.name_zh.data.strip(),
+                    name_en=form.name_en.data.strip(),
+                    kind=form.kind.data,
+                    households=form.households.data,
+                    timezone=form.timezone.data,
+                    default_locale=form.default_locale.data,
+                    street=(form.street.data or "").strip(),
+                    city=(form.city.data or "").strip(),
+                )
+            except IntegrityError:  # another operator took the address a moment ago
+                form.slug.errors.append(_("This address is taken."))
+            else:
+                return _created(tenant, form.admin_email.data, token)
     status = 422 if request.method == "POST" else 200
     return render_template("operator/new_community.html", form=form), status
 
@@ -125,6 +120,28 @@ def edit_community(tenant_id: int):
         return redirect(url_for("operator.console"), 303)
     status = 422 if request.method == "POST" else 200
     return render_template("operator/edit_community.html", form=form, tenant=tenant), status
+
+
+def _created(tenant: Tenant, admin_email: str, token: str):
+    """The community and its invitation are committed; now the mail. If it cannot be sent,
+    the operator gets the link to pass on (the invitation is valid either way)."""
+    link, sent = send_invitation(tenant, admin_email, token)
+    if sent:
+        flash(
+            _("Community created; the invitation is sent to %(email)s.", email=admin_email),
+            "success",
+        )
+    else:
+        flash(
+            _(
+                "Community created, but the invitation mail to %(email)s could not be sent. "
+                "Give the admin this link: %(link)s",
+                email=admin_email,
+                link=link,
+            ),
+            "error",
+        )
+    return redirect(url_for("operator.console"))
 
 
 @bp.route("/plugins")

@@ -1,11 +1,11 @@
-"""Forms. Each answers bad input with a message beside the field and keeps what was typed."""
+"""Forms. Each answers bad input with a message beside the field and keeps what was typed;
+``BaseForm`` cleans text and reads numbers and dates with the platform's parsers."""
 
 from __future__ import annotations
 
 import re
 from datetime import date
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
@@ -19,7 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from core.plugin_api import IdempotencyKeyField, MemberField
+from core.plugin_api import BaseForm, IdempotencyKeyField, MemberField, optional_id
 from plugins.requests.i18n import _l
 from plugins.requests.labels import CHANNEL_LABELS, CONTACT_LABELS, KIND_LABELS
 from plugins.requests.models import KINDS
@@ -28,11 +28,7 @@ from plugins.requests.photos import MAX_PHOTOS, sniff
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,19}$")
 
 
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
-
-
-class ReportForm(FlaskForm):
+class ReportForm(BaseForm):
     """A resident's report: the few fields that fit a phone screen in under a minute."""
 
     idempotency_key = IdempotencyKeyField()  # a repeated submit finds the first report
@@ -52,7 +48,7 @@ class ReportForm(FlaskForm):
         _l("Details (optional)"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 3}
     )
     category_id = SelectField(
-        _l("Category (optional)"), coerce=_optional_int, validate_choice=False
+        _l("Category (optional)"), coerce=optional_id, validate_choice=False
     )
     photos = MultipleFileField(
         _l("Photos (optional, up to 3: JPEG, PNG or WebP)"),
@@ -131,8 +127,8 @@ class DeskReportForm(ReportForm):
             raise ValidationError(_l("Give the resident's name or e-mail."))
 
 
-class ClassifyForm(FlaskForm):
-    category_id = SelectField(_l("Category"), coerce=_optional_int, validate_choice=False)
+class ClassifyForm(BaseForm):
+    category_id = SelectField(_l("Category"), coerce=optional_id, validate_choice=False)
     kind = SelectField(
         _l("Kind"),
         choices=[SelectChoice("", _l("Choose…"))]
@@ -157,7 +153,7 @@ class ClassifyForm(FlaskForm):
             raise ValidationError(_l("Choose red, orange or yellow."))
 
 
-class ReferForm(FlaskForm):
+class ReferForm(BaseForm):
     """大事: 承办单位、承办科室、承办人员 and a deadline."""
 
     department = StringField(
@@ -181,7 +177,7 @@ class ReferForm(FlaskForm):
     today: date = date.min
 
 
-class AssignForm(FlaskForm):
+class AssignForm(BaseForm):
     """小事: to a committee (offered by plugins such as committees) or to a member, picked
     by name or e-mail: a community of 3,000 households is no list to scroll."""
 
@@ -216,7 +212,7 @@ class AssignForm(FlaskForm):
     today: date = date.min
 
 
-class DeliberationForm(FlaskForm):
+class DeliberationForm(BaseForm):
     """一事一议: what the residents' meeting agreed (e.g. by the 六步七规 method)."""
 
     held_on = DateField(
@@ -234,7 +230,7 @@ class DeliberationForm(FlaskForm):
     )
 
 
-class ServiceReferralForm(FlaskForm):
+class ServiceReferralForm(BaseForm):
     """私事: point the resident to a service or to volunteers."""
 
     target = SelectField(
@@ -247,7 +243,7 @@ class ServiceReferralForm(FlaskForm):
     )
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(BaseForm):
     reply = TextAreaField(
         _l("Reply to the resident"),
         validators=[DataRequired(_l("Write the reply.")), Length(max=4000)],
@@ -259,7 +255,7 @@ class ReplyForm(FlaskForm):
     )
 
 
-class CheckForm(FlaskForm):
+class CheckForm(BaseForm):
     """The requester's check (首诉人验收)."""
 
     note = TextAreaField(
@@ -267,7 +263,7 @@ class CheckForm(FlaskForm):
     )
 
 
-class RejectForm(FlaskForm):
+class RejectForm(BaseForm):
     reason = TextAreaField(
         _l("What is still wrong?"),
         validators=[DataRequired(_l("Say what is still wrong.")), Length(max=2000)],
@@ -275,7 +271,7 @@ class RejectForm(FlaskForm):
     )
 
 
-class UnreachableForm(FlaskForm):
+class UnreachableForm(BaseForm):
     reason = TextAreaField(
         _l("Why can the requester not check it?"),
         validators=[
@@ -286,7 +282,7 @@ class UnreachableForm(FlaskForm):
     )
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(BaseForm):
     name = StringField(
         _l("Category"), validators=[DataRequired(_l("Name the category.")), Length(max=60)]
     )
@@ -304,7 +300,7 @@ class CategoryForm(FlaskForm):
     active = BooleanField(_l("In use"), default=True)
 
 
-class ServiceForm(FlaskForm):
+class ServiceForm(BaseForm):
     field = StringField(
         _l("Field (家政, 家电, 餐饮 …)"),
         validators=[DataRequired(_l("Name the field.")), Length(max=30)],

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from core.plugin_api import db, parse_id
+from core.plugin_api import DATE_MAX, DATE_MIN, db, parse_date, parse_id
 from plugins.requests import clock
 from plugins.requests.i18n import _
 from plugins.requests.models import KINDS, OPEN_STATUSES, STATUSES, Request
@@ -48,11 +48,13 @@ class Filters:
         f.overdue = args.get("overdue") in ("1", "on", "true")
         for name in ("date_from", "date_to"):
             value = args.get(name, "")
-            if value:
-                try:
-                    setattr(f, name, date.fromisoformat(value))
-                except ValueError:
-                    f.errors[name] = _("Enter a date as YYYY-MM-DD.")
+            setattr(f, name, parse_date(value))
+            if value and getattr(f, name) is None:  # the filter is left out, and said so
+                f.errors[name] = _(
+                    "Enter a date from %(first)s to %(last)s as YYYY-MM-DD.",
+                    first=DATE_MIN.isoformat(),
+                    last=DATE_MAX.isoformat(),
+                )
         if f.date_from and f.date_to and f.date_from > f.date_to:
             f.errors["date_to"] = _("The end date is before the start date.")
         return f

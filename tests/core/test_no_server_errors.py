@@ -8,12 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from core.demo import seed_demo_data
-from core.extensions import db
-from core.models import User
-from tenants.context import all_tenants, tenant_scope
-from tenants.models import Tenant
+from route_discovery import community_ids, urls_for
 
 NAME = re.compile(r'name="([a-zA-Z_][\w-]*)"')
 HOSTILE = [
@@ -30,65 +25,16 @@ HOSTILE = [
 ]
 
 
-@pytest.fixture
-def filled(app, community, make_user, enable_plugin):
-    for plugin_id in app.extensions["gongzhi.plugins"].active_ids:
-        enable_plugin(community, plugin_id)
-    admin = make_user("fuzz-admin@alpha.example", community, "admin", name="Fuzz Admin")
-    people = {
-        key: make_user(f"{key}@alpha.example", community, key if key != "member2" else "member")
-        for key in ("staff", "member", "member2")
-    }
-    with app.test_request_context(), tenant_scope(community.id):
-        from flask import g
-
-        g.tenant = db.session.get(Tenant, community.id)
-        users = {k: db.session.get(User, u.id) for k, u in people.items()}
-        users["admin"] = db.session.get(User, admin.id)
-        seed_demo_data(g.tenant, users)
-        db.session.commit()
-    return admin
-
-
-def _ids(community_id: int) -> list[int]:
-    with all_tenants():
-        ids = set()
-        for table in db.metadata.sorted_tables:
-            if "tenant_id" in table.c:
-                ids |= set(
-                    db.session.execute(
-                        db.select(table.c.id).where(table.c.tenant_id == community_id)
-                    ).scalars()
-                )
-    return sorted(ids)[:6]
-
-
-def _urls(app, rule, ids: list[int], plugin_ids: list[str]):
-    """The rule's URLs in community A: one per id of A's rows when it takes ids; text
-    arguments get a plugin id, a junk token or a path-traversal file name."""
-    from flask import url_for
-
-    names = sorted(rule.arguments - {"tenant"})
-    int_args = [n for n in names if isinstance(rule._converters[n].to_python("1"), int)]
-    special = {"token": "x", "filename": "../../etc/passwd"}
-    for i in ids if int_args else [None]:
-        args = {n: i if n in int_args else special.get(n, plugin_ids[0]) for n in names}
-        if "tenant" in rule.arguments:
-            args["tenant"] = "alpha"
-        with app.test_request_context():
-            yield url_for(rule.endpoint, **args)
-
-
 def test_no_post_route_answers_500_to_bad_input(app, filled, login, community):
     client = login(filled)
     with app.app_context():
-        ids = _ids(community.id)
+        ids = community_ids(community.id)
     plugin_ids = app.extensions["gongzhi.plugins"].active_ids
     checked = 0
     for rule in app.url_map.iter_rules():
         if "POST" not in rule.methods or rule.endpoint in ("auth.logout", "auth.set_language"):
             continue
-        for url in _urls(app, rule, ids, plugin_ids):
+        for url in urls_for(app, rule, ids, plugin_ids):
             form_names = {"title", "name", "email", "role", "enabled"}
             if "GET" in rule.methods:
                 form_names |= set(NAME.findall(client.get(url).get_data(as_text=True)))
@@ -109,13 +55,13 @@ def test_no_post_route_answers_500_to_bad_input(app, filled, login, community):
 def test_no_get_route_answers_500_to_bad_query_strings(app, filled, login, community):
     client = login(filled)
     with app.app_context():
-        ids = _ids(community.id)
+        ids = community_ids(community.id)
     plugin_ids = app.extensions["gongzhi.plugins"].active_ids
     checked = 0
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint == "static":
             continue
-        for url in _urls(app, rule, ids, plugin_ids):
+        for url in urls_for(app, rule, ids, plugin_ids):
             page = client.get(url)
             assert page.status_code < 500, f"GET {url}"
             params = set(NAME.findall(page.get_data().decode("utf-8", "replace"))) | {

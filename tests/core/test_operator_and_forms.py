@@ -56,7 +56,7 @@ def test_operator_creates_a_community_and_invites_its_admin(app, operator_client
     [
         ("slug", "Bad Slug!", "lower-case"),
         ("households", "-5", "between 0 and 1000000"),
-        ("households", "many", "Not a valid integer"),
+        ("households", "many", "Enter a whole number."),
         ("timezone", "Mars/Olympus", "Unknown time zone"),
         ("admin_email", "nobody", "Invalid email"),
         ("name_zh", "", "This field is required"),

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 import stripe
+from flask_wtf import FlaskForm
+from wtforms import StringField
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -322,6 +324,12 @@ class _Careless:
         self.register_blueprints = hookimpl(lambda: [bp])
 
 
+class CarelessForm(FlaskForm):
+    """A form that skips BaseForm: control characters and odd digits would get through."""
+
+    name = StringField("Name")
+
+
 @pytest.fixture
 def gongzhi_plugins():
     return []
@@ -379,6 +387,7 @@ def test_the_contract_check_reports_each_problem(plugin_contract):
     assert "meta.label: needs labels for both zh_Hans and en" in problems
     assert "has no upper bound" in problems
     assert "template 'index.html' must be under careless/" in problems
+    assert "form test_vendor_kit.CarelessForm must derive from core.plugin_api.BaseForm" in problems
     assert "404" not in problems  # the guard still hides its route where it is off
 
 

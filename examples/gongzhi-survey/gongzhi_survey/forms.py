@@ -1,11 +1,11 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from core.plugin_api import BaseForm
 from gongzhi_survey.i18n import _l
 
 
-class PollForm(FlaskForm):
+class PollForm(BaseForm):
     question = StringField(_l("Question"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(
         _l("Background"), validators=[Length(max=5_000)], render_kw={"rows": 4}

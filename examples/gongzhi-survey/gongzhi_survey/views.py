@@ -19,6 +19,7 @@ from core.plugin_api import (
     emit,
     has_permission,
     paginate,
+    parse_id,
     plugin_settings,
     public,
     render,
@@ -97,7 +98,7 @@ def show(poll_id: int):
 @requires("survey.vote")
 def vote(poll_id: int):
     poll = _poll_or_404(poll_id)
-    option_id = request.form.get("option", type=int)
+    option_id = parse_id(request.form.get("option"))  # ASCII digits, a BIGINT
     if poll.closed or option_id not in {o.id for o in poll.options}:
         flash(_("Choose one of the options of an open poll."), "error")
         return _poll_block(poll, 422)

@@ -81,7 +81,8 @@ def test_ledger_bad_filters_are_422_with_message(app, requests_on, staff_client)
     r = staff_client.get(f"{BASE}/ledger?date_from=2026-13-45&kind=purple")
     assert r.status_code == 422
     body = r.get_data(as_text=True)
-    assert "请按 YYYY-MM-DD 格式填写日期。" in body and "没有这个类型。" in body
+    assert "请按 YYYY-MM-DD 格式填写 1900-01-01 至 2999-12-31 之间的日期。" in body
+    assert "没有这个类型。" in body
     assert 'value="2026-13-45"' in body
 
 
