@@ -58,7 +58,11 @@ class Permission:
 @dataclass(frozen=True)
 class NotificationKind:
     """A kind of notification a plugin sends with ``notify``; each person chooses per kind
-    whether it also comes by e-mail."""
+    whether it also comes by e-mail.
+
+    ``name`` is ``<plugin_id>.<kind>`` (what ``notify`` names); ``label`` is what people
+    read on their notification settings; ``email`` is whether it is e-mailed by default
+    (when a mail server is configured) until the person turns it off."""
 
     name: str  # "<plugin_id>.<kind>"
     label: Labels  # shown on the person's notification settings

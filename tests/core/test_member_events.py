@@ -63,7 +63,8 @@ def test_self_join_sends_member_joined(app, community, seen, make_user, login):
     with app.app_context(), tenant_scope(community.id):
         from tenants.models import Tenant
 
-        db.session.get(Tenant, community.id).open_registration = True
+        tenant = db.session.get(Tenant, community.id)
+        tenant.open_registration, tenant.join_approval = True, False  # joining at once
         db.session.commit()
     newcomer = make_user("newcomer@example.org")
     assert login(newcomer).post("/c/alpha/join").status_code == 302
