@@ -25,15 +25,15 @@ def redis_config(gongzhi_config):
     }
 
 
-def test_two_app_servers_share_the_login_rate_limit(redis_config, member):
+def test_two_app_servers_share_the_login_rate_limit(redis_config, app):
     address = f"127.0.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250 + 1}"
     servers = [create_app(redis_config).test_client() for _ in range(2)]
     statuses = []
     for attempt in range(12):
         client = servers[attempt % 2]  # a load balancer alternating between two servers
         response = client.post(
-            "/login",
-            data={"email": member.email, "password": "wrong"},
+            "/login",  # another account each time: the per-address limit is counted
+            data={"email": f"n{attempt}@example.org", "password": "wrong"},
             environ_base={"REMOTE_ADDR": address},
         )
         statuses.append(response.status_code)
