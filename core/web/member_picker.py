@@ -53,7 +53,7 @@ class MemberPickerWidget:
             "autocomplete": "off",
             "placeholder": field.placeholder,
             "hx-get": url_for("community.member_search", field=field.name),
-            "hx-trigger": "input changed delay:300ms, search",
+            "hx-trigger": "input changed delay:300ms",
             "hx-target": f"#{options_id}",
             "hx-swap": "innerHTML",
             "hx-sync": "this:replace",
