@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_babel import lazy_gettext
 from werkzeug.routing import IntegerConverter
 
 from core import config as config_module
@@ -49,6 +50,8 @@ def create_app(
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    # Flask-Login's own message is English only.
+    login_manager.login_message = lazy_gettext("Please sign in to see this page.")
     csrf.init_app(app)
     htmx.init_app(app)
     app.request_class = GongzhiRequest  # htmx-aware too; see core/web/http_request.py
@@ -129,7 +132,15 @@ def _register_core(app: Flask) -> None:
     from core import cli
     from core.community.events import flush_deliveries
     from core.models import User
-    from core.web import auth, community_pages, errors, operator, security, templating
+    from core.web import (
+        auth,
+        community_pages,
+        errors,
+        operator,
+        security,
+        static_files,
+        templating,
+    )
 
     @login_manager.user_loader
     def _load_user(user_id: str):
@@ -141,6 +152,7 @@ def _register_core(app: Flask) -> None:
     errors.install(app)
     security.install(app)
     templating.install(app)
+    static_files.install(app)
     cli.install(app)
 
     @app.after_request

@@ -30,12 +30,14 @@ from core.plugins.types import (
     SettingField,
     Widget,
 )
-from core.services.exports import csv_response, xlsx_response
+from core.services.exports import Column as ExportColumn
+from core.services.exports import csv_response, export_response, xlsx_response
 from core.services.i18n import current_locale, localized
 from core.services.locks import community_lock
 from core.services.pagination import paginate
 from core.services.parsing import parse_id
 from core.services.time import DEFAULT_TIMEZONE, UTCDateTime, to_local, utcnow
+from core.web.form_feedback import form_success, show_messages_in
 from tenants.context import (
     TenantScopeError,
     all_tenants,
@@ -82,6 +84,7 @@ def render(template: str, **context) -> str:
 __all__ = [
     "DEFAULT_TIMEZONE",
     "PLUGIN_API_VERSION",
+    "ExportColumn",
     "ExportTable",
     "MemberInfo",
     "NavItem",
@@ -109,7 +112,9 @@ __all__ = [
     "csv_response",
     "db",
     "emit",
+    "export_response",
     "find_member",
+    "form_success",
     "gettext",
     "has_permission",
     "hookimpl",
@@ -125,6 +130,7 @@ __all__ = [
     "plugin_settings",
     "public",
     "render",
+    "show_messages_in",
     "requires",
     "tenant_foreign_key",
     "tenant_scope",

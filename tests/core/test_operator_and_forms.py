@@ -58,7 +58,7 @@ def test_operator_creates_a_community_and_invites_its_admin(app, operator_client
         ("households", "-5", "between 0 and 1000000"),
         ("households", "many", "Not a valid integer"),
         ("timezone", "Mars/Olympus", "Unknown time zone"),
-        ("admin_email", "nobody", "Invalid email"),
+        ("admin_email", "nobody", "Enter a valid e-mail address"),
         ("name_zh", "", "This field is required"),
         ("kind", "suburban", "Not a valid choice"),
     ],

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from core.plugin_api import commit, db, find_member, requires
+from core.plugin_api import commit, db, find_member, form_success, requires, show_messages_in
 from plugins.requests import catalogue, workflow
 from plugins.requests.forms import (
     AssignForm,
@@ -23,21 +23,18 @@ from plugins.requests.views import (
     bp,
     end_of_day,
     request_or_404,
-    settings,
     targets,
     today_local,
 )
 from plugins.requests.views.detail import assignee_choices, referral_choices, render_show
-from plugins.requests.views.resident import report_fields, save_photos
+from plugins.requests.views.resident import render_report, report_fields, report_form, save_photos
 
 
 @bp.route("/desk", methods=["GET", "POST"])
 @requires("requests.handle")
 def desk():
     """A request taken at the desk or by phone, entered for the resident."""
-    form = DeskReportForm(
-        categories=catalogue.active_categories(), max_photo_mb=settings()["max_photo_mb"]
-    )
+    form = report_form(DeskReportForm)
     member = None
     if request.method == "POST" and form.requester_email.data:
         member = find_member(form.requester_email.data)
@@ -57,16 +54,23 @@ def desk():
         )
         save_photos(req, form.photo_files)
         commit()
-        flash(_("Request %(number)s entered.", number=req.number), "success")
-        return redirect(url_for("requests.show", request_id=req.id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("requests/new.html", form=form, desk=True), status
+        return form_success(
+            _("Request %(number)s entered.", number=req.number),
+            redirect_to=url_for("requests.show", request_id=req.id),
+        )
+    return render_report(form, desk=True)
 
 
 def _done(req, message: str):
+    """Saved: the message goes where the person is, in the handling section (htmx), or at
+    the top of the reloaded request page."""
     commit()
-    flash(message, "success")
-    return redirect(url_for("requests.show", request_id=req.id))
+    return form_success(
+        message,
+        redirect_to=url_for("requests.show", request_id=req.id),
+        region="rq-handle",
+        render=lambda: render_show(request_or_404(req.id)),
+    )
 
 
 def _run(req, form_name: str, form, step):
@@ -77,6 +81,7 @@ def _run(req, form_name: str, form, step):
         db.session.rollback()
         form.form_errors.append(str(exc))
         flash(str(exc), "error")
+        show_messages_in("rq-handle")
         return render_show(request_or_404(req.id), 409, **{form_name: form})
     return None
 
