@@ -43,7 +43,7 @@ def form_success(
     if region is not None and render is not None:
         g.flash_region = region
         return render()
-    response = Response(status=204)
+    response = Response(status=200)
     response.headers["HX-Redirect"] = redirect_to
     return response
 

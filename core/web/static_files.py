@@ -145,6 +145,10 @@ def manifest_url() -> str:
 
 
 def install(app: Flask) -> None:
+    # Static files are sent as streams: gzip too (Flask-Compress leaves it out by default,
+    # and some proxies only speak gzip), and conditional requests for plugin files too.
+    app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["zstd", "br", "gzip", "deflate"])
+    app.config.setdefault("COMPRESS_STREAMING_ENDPOINT_CONDITIONAL", list(VERSIONED))
     compress.init_app(app)
     app.url_defaults(_add_version)
     app.after_request(_cache_versioned)

@@ -123,7 +123,7 @@ def test_call_me_back_needs_a_phone_number(app, requests_on, member_client):
         f"{BASE}/new", data={**REPORT, "contact_preference": "phone", "contact_phone": "  "}
     )
     assert r.status_code == 422
-    assert "请留下电话号码，或选择其他回复方式。" in r.get_data(as_text=True)
+    assert "请填写电话号码，或选择其他回复方式。" in r.get_data(as_text=True)
     r = member_client.post(f"{BASE}/new", data={**REPORT, "contact_preference": "message"})
     assert r.status_code == 302
 
@@ -143,7 +143,9 @@ def test_htmx_outcome_is_shown_in_the_forms_region_and_focused(
     app, requests_on, member_client, staff_client
 ):
     rid = report(member_client)
+    member_client.get(f"{BASE}/{rid}")  # the report's own message is shown there
     staff_client.post(f"{BASE}/{rid}/classify", data={"kind": "yellow"})
+    staff_client.get(f"{BASE}/{rid}")
     r = staff_client.post(
         f"{BASE}/{rid}/reply", data={"reply": "已联系物业。", "outcome": "已处理"}, headers=HX
     )
