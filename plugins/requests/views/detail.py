@@ -50,7 +50,8 @@ def assignee_choices(req: Request) -> list[tuple[str, str]]:
     if offered:
         return [(key, label) for _o, _p, key, label in sorted(offered)]
     return [
-        (f"staff:{m.user_id}", _("Staff: %(name)s", name=m.name))
+        # Their names only: the label is stored as the owner, and must read in any language.
+        (f"staff:{m.user_id}", m.name)
         for m in community_members(roles=("staff", "admin"))
     ]
 
