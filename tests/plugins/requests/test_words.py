@@ -20,14 +20,13 @@ def test_a_referral_outcome_is_worded_in_the_readers_language(
     req = load(app, requests_on, rid)
     assert req.status == "closed" and req.outcome == ""  # nothing stored in one language
 
+    export = staff_client.get(f"{BASE}/ledger.csv").get_data(as_text=True)
+    assert "已转介给" in export
     chinese = client.get(f"{BASE}/board").get_data(as_text=True)
     assert re.search(r"已转介给<bdi data-user>[^<]+</bdi>", chinese)
     client.post("/lang", data={"locale": "en", "next": "/"})
     english = client.get(f"{BASE}/board")
     assert re.search(r"Referred to <bdi data-user>[^<]+</bdi>", english.get_data(as_text=True))
-
-    export = staff_client.get(f"{BASE}/ledger.csv").get_data(as_text=True)
-    assert "已转介给" in export
 
 
 def test_a_staff_assignee_is_stored_by_name(app, requests_on, member_client, staff_client, staff):
