@@ -74,6 +74,17 @@ def _phone(browser, base, email):
     return page
 
 
+def _noisy_jpeg() -> bytes:
+    """About 150 KB: three seconds to send at 400 kbit/s."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.effect_noise((480, 480), 80).convert("RGB").save(out, "JPEG", quality=95)
+    return out.getvalue()
+
+
 def _request_count(app, community) -> int:
     from plugins.requests.models import Request
 
@@ -118,12 +129,17 @@ def test_a_double_tap_on_submit_reports_once(gongzhi_server, browser, app, demo_
     main.click()
     page.get_by_label("反映什么问题？").fill("电梯按钮失灵")
     page.get_by_label("在哪里？（楼栋、单元或位置）").fill("5栋1单元")
+    page.get_by_label("照片（可不传，最多 3 张）").set_input_files(
+        files=[{"name": "lift.jpg", "mimeType": "image/jpeg", "buffer": _noisy_jpeg()}]
+    )
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.emulateNetworkConditions", SLOW)  # the request is still on its way
     page.get_by_role("button", name="提交").dblclick()
-    expect(page.get_by_text("已受理", exact=False).first).to_be_visible(timeout=15_000)
+    expect(page.locator("progress.upload-progress")).to_be_visible()  # the upload's progress
+    expect(page.get_by_text("已受理", exact=False).first).to_be_visible(timeout=20_000)
     assert _request_count(app, community) == before + 1
+    expect(page.locator(".rq-photos img")).to_have_count(1)
 
     # A plain form (no htmx) is sent once too: forms.js holds the second tap.
     staff = _phone(browser, gongzhi_server, demo_people["admin"].email)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import render_template
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.plugin_api import (
