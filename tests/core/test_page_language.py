@@ -62,7 +62,7 @@ def _ids(community_id: int) -> list[int]:
                         db.select(table.c.id).where(table.c.tenant_id == community_id)
                     ).scalars()
                 )
-    return sorted(ids)[:4]
+    return sorted(ids)[:3]
 
 
 def _urls(app, community_id: int, method: str) -> list[str]:
