@@ -42,10 +42,12 @@ def create_app(
     app.config.update(overrides or {})
     _init_logging(app)
 
+    from core import sqlite
     from tenants import scoping
 
     db.init_app(app)
     scoping.install(db)
+    sqlite.install()
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -128,12 +130,21 @@ def _init_i18n(app: Flask, host: PluginHost) -> None:
 def _register_core(app: Flask) -> None:
     from core import cli
     from core.community.events import flush_deliveries
+    from core.community.permissions import membership_of
     from core.models import User
     from core.web import auth, community_pages, errors, operator, security, templating
+    from tenants.context import current_community
 
     @login_manager.user_loader
     def _load_user(user_id: str):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        if not user_id.isdigit():
+            return None
+        community = current_community()
+        if community is not None:  # a community page asks for the membership anyway
+            member = membership_of(community, int(user_id))
+            if member is not None:
+                return member.user
+        return db.session.get(User, int(user_id))
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(community_pages.bp)

@@ -30,6 +30,7 @@ from core.plugins.settings import encode_form, settings_form
 from core.services.exports import csv_response
 from core.services.i18n import localized
 from core.services.pagination import paginate
+from core.sqlite import writes_on_get
 from core.web.auth import create_invitation
 from core.web.forms import ROLE_LABELS, CommunityProfileForm, InviteForm, RolesForm
 from tenants.context import current_community
@@ -360,6 +361,7 @@ def export_page():
 
 @bp.route("/export.zip")
 @requires("core.export")
+@writes_on_get  # the audit line of the export
 def export_all():
     collected = _collect_exports()
     buffer = io.BytesIO()

@@ -20,7 +20,11 @@ from core.plugin_api import (
     hookimpl,
     plugin_settings,
 )
-from plugins.requests import hookspecs  # noqa: F401  (the host adds them: pm.add_hookspecs)
+from plugins.requests import (
+    counts,
+    hookspecs,  # noqa: F401  (the host adds them: pm.add_hookspecs)
+)
+from plugins.requests.models import MAX_CLOSE_TARGET_DAYS
 
 meta = PluginMeta(
     id="requests",
@@ -35,6 +39,16 @@ meta = PluginMeta(
     api=">=1.0,<2",
     order=20,
 )
+
+
+counts.install()  # the ledger counts follow every write to a request
+
+
+@hookimpl
+def cli_commands():
+    from plugins.requests.cli import requests_cli
+
+    return [requests_cli]
 
 
 @hookimpl
@@ -91,7 +105,7 @@ def settings_schema():
             7,
             _label("办结目标（天）", "Time-to-close target (days)"),
             minimum=1,
-            maximum=365,
+            maximum=MAX_CLOSE_TARGET_DAYS,  # the kept counts are exact up to it
         ),
         SettingField(
             "red_deadline_days",

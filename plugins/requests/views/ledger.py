@@ -16,17 +16,10 @@ from core.plugin_api import (
     to_local,
     xlsx_response,
 )
-from plugins.requests import catalogue, clock, ledger, workflow
+from plugins.requests import catalogue, clock, counts, ledger, workflow
 from plugins.requests.labels import CLOSED_HOW_LABELS, KIND_SHORT, STATUS_LABELS
 from plugins.requests.models import Request
 from plugins.requests.views import bp, settings, targets
-
-
-def _owners() -> list[str]:
-    rows = db.session.execute(
-        db.select(Request.owner).where(Request.owner != "").distinct().order_by(Request.owner)
-    ).scalars()
-    return list(rows)
 
 
 @bp.route("/ledger")
@@ -42,16 +35,21 @@ def ledger_page():
         per_page=settings()["per_page"],
     )
     months = ledger.months_back(to_local(now, tz).date())
-    table = ledger.monthly_counts(base, months)
+    if filters.counted:  # the whole ledger, or one kind/status: the kept counts
+        figures = ledger.figures_from_counts(filters, targets(), now)
+        table = counts.monthly(months, filters.kind, filters.status)
+    else:  # a narrower filter: aggregate its rows
+        figures = ledger.figures(base, targets(), now)
+        table = ledger.monthly_counts(base, months)
     context = {
         "filters": filters,
         "page": page,
-        "figures": ledger.figures(base, targets(), now),
+        "figures": figures,
         "targets": targets(),
         "table": table,
         "chart": ledger.chart_bars(table),
         "categories": catalogue.all_categories(),
-        "owners": _owners(),
+        "owners": counts.owners(),
         "is_overdue": lambda r: workflow.is_overdue(r, now),
     }
     return render_template("requests/ledger.html", **context), 422 if filters.errors else 200
