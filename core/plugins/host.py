@@ -29,8 +29,9 @@ log = logging.getLogger("gongzhi.plugins")
 
 # 1.1: ask_plugins, hookspec, community_members/find_member, UTCDateTime, csv/xlsx_response,
 # pgettext, community_lock, plugin static files. 1.2: community_scope everywhere, checked
-# permission names, deny-wins decisions. Plugins declaring ">=1.0,<2" keep working.
-PLUGIN_API_VERSION = "1.2.0"
+# permission names, deny-wins decisions. 1.3: writes_on_get. Plugins declaring ">=1.0,<2"
+# keep working.
+PLUGIN_API_VERSION = "1.3.0"
 ENTRY_POINT_GROUP = "gongzhi.plugins"
 ACTIVE, FAILED, INCOMPATIBLE = "active", "failed", "incompatible"
 
