@@ -26,6 +26,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -155,26 +156,56 @@ end
 """
 
 
+@dataclass(frozen=True)
+class Req:
+    method: str
+    path: str
+    cookie: str = ""
+    body: str = ""
+
+    @property
+    def headers(self) -> dict[str, str]:
+        out = {"Cookie": self.cookie} if self.cookie else {}
+        if self.body:
+            out["Content-Type"] = "application/x-www-form-urlencoded"
+        return out
+
+
 def _lua_string(text: str) -> str:
     return "[==[" + text + "]==]"
 
 
-def _lua_request(method: str, path: str, cookie: str = "", body: str = "") -> str:
-    headers = []
-    if cookie:
-        headers.append(f'["Cookie"] = {_lua_string(cookie)}')
-    if body:
-        headers.append('["Content-Type"] = "application/x-www-form-urlencoded"')
+def _lua_request(req: Req) -> str:
+    headers = ", ".join(f'["{k}"] = {_lua_string(v)}' for k, v in req.headers.items())
+    body = _lua_string(req.body) if req.body else "nil"
     return (
-        f"  reqs[#reqs + 1] = wrk.format({_lua_string(method)}, {_lua_string(path)}, "
-        f"{{{', '.join(headers)}}}, {_lua_string(body) if body else 'nil'})"
+        f"  reqs[#reqs + 1] = wrk.format({_lua_string(req.method)}, {_lua_string(req.path)}, "
+        f"{{{headers}}}, {body})"
     )
 
 
-def wrk(base: str, requests: list[str], connections: int, duration: float, limit: int) -> dict:
+def single_latency(base: str, requests: list[Req], duration: float) -> float:
+    """Median milliseconds of requests sent one at a time (at least 5, at most 200)."""
+    import http.client
+
+    host, port = base.removeprefix("http://").split(":")
+    times: list[float] = []
+    deadline = time.monotonic() + duration
+    while len(times) < 200 and (len(times) < 5 or time.monotonic() < deadline):
+        req = requests[len(times) % len(requests)]
+        conn = http.client.HTTPConnection(host, int(port), timeout=60)
+        began = time.perf_counter()
+        conn.request(req.method, req.path, body=req.body or None, headers=req.headers)
+        conn.getresponse().read()
+        times.append(time.perf_counter() - began)
+        conn.close()
+    return statistics.median(times) * 1000
+
+
+def wrk(base: str, requests: list[Req], connections: int, duration: float, limit: int) -> dict:
     threads = min(2, connections)
     script = LUA.replace("__LIMIT__", str(max(1, limit // threads)))
-    script = script.replace("__REQUESTS__", "\n".join(requests))
+    script = script.replace("__REQUESTS__", "\n".join(_lua_request(r) for r in requests))
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(script)
     try:
@@ -330,23 +361,22 @@ def run_scale(scale: str, args, installed: frozenset[str]) -> dict:
         for write in writes:
             people[("write", write.name)] = log_in(base, write.role, write.form_path)
         results["load"]["before"] = os.getloadavg()[0]
-        targets: list[tuple[str, str, list[str]]] = [
-            ("bare", servers["bare"].base, [_lua_request("GET", "/")]),
-            ("minimal", servers["minimal"].base, [_lua_request("GET", "/")]),
+        targets: list[tuple[str, str, list[Req]]] = [
+            ("bare", servers["bare"].base, [Req("GET", "/")]),
+            ("minimal", servers["minimal"].base, [Req("GET", "/")]),
         ]
         for page in pages:
-            who = people[page.role]
-            targets.append(
-                (page.name, base, [_lua_request("GET", page.path.format(slug=LARGE), who.cookie)])
-            )
+            view = Req("GET", page.path.format(slug=LARGE), people[page.role].cookie)
+            targets.append((page.name, base, [view]))
         if writes:
             targets.append(("mix", base, _mix(pages, writes, people)))
         for name, target_base, requests in targets:
             print(f"  {scale}: {name} ...", flush=True)
-            limit = args.max_requests
-            throughput = wrk(target_base, requests, args.connections, args.duration, limit)
-            single = wrk(target_base, requests, 1, args.latency_duration, limit)
-            results["pages"][name] = {**throughput, "single_p50_ms": single["p50_ms"]}
+            throughput = wrk(
+                target_base, requests, args.connections, args.duration, args.max_requests
+            )
+            single = single_latency(target_base, requests, args.latency_duration)
+            results["pages"][name] = {**throughput, "single_p50_ms": single}
         results["load"]["after"] = os.getloadavg()[0]
     finally:
         for server in servers.values():
@@ -355,16 +385,16 @@ def run_scale(scale: str, args, installed: frozenset[str]) -> dict:
     return results
 
 
-def _mix(pages: list[Page], writes: list[Write], people: dict) -> list[str]:
+def _mix(pages: list[Page], writes: list[Write], people: dict) -> list[Req]:
     """READS_PER_WRITE reads rotating over the pages, then one write; repeated."""
     out = []
     for n in range(READS_PER_WRITE):
         page = pages[n % len(pages)]
-        out.append(_lua_request("GET", page.path.format(slug=LARGE), people[page.role].cookie))
+        out.append(Req("GET", page.path.format(slug=LARGE), people[page.role].cookie))
     for write in writes:
         who = people[("write", write.name)]
         body = urllib.parse.urlencode({**write.fields, "csrf_token": who.csrf})
-        out.append(_lua_request("POST", write.path.format(slug=LARGE), who.cookie, body))
+        out.append(Req("POST", write.path.format(slug=LARGE), who.cookie, body))
     return out
 
 
@@ -424,7 +454,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="make bench: pages against Flask baselines")
     parser.add_argument("--scales", default="small,full")
     parser.add_argument("--duration", type=float, default=10, help="seconds per page")
-    parser.add_argument("--latency-duration", type=float, default=3)
+    parser.add_argument(
+        "--latency-duration", type=float, default=3, help="seconds of one-at-a-time requests"
+    )
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--max-requests", type=int, default=200_000)

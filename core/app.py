@@ -11,7 +11,17 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from core import config as config_module
-from core.extensions import babel, cache, csrf, db, htmx, limiter, login_manager, migrate
+from core.extensions import (
+    babel,
+    cache,
+    csrf,
+    db,
+    htmx,
+    install_template_gettext,
+    limiter,
+    login_manager,
+    migrate,
+)
 from core.plugins.host import PluginHost
 from core.services.parsing import BIGINT_MAX
 from core.web.http_request import GongzhiRequest
@@ -125,6 +135,7 @@ def _init_i18n(app: Flask, host: PluginHost) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs)
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "zh_Hans")
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    install_template_gettext(app)
 
 
 def _register_core(app: Flask) -> None:

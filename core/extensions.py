@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import Babel, Domain, _get_current_context, get_locale
 from flask_caching import Cache
 from flask_limiter import Limiter
@@ -51,6 +51,30 @@ class _PerAppDomain(Domain):
         translations = super().get_translations()
         ctx.gongzhi_translations = (locale, translations)
         return translations
+
+
+def current_translations():
+    """The page's catalogue: what every ``_()`` in a template asks for, found with one
+    lookup once ``_PerAppDomain`` remembered it for this request and locale."""
+    try:
+        babel_ctx = g._flask_babel
+    except (AttributeError, RuntimeError):  # Flask-Babel has not started on this request
+        return babel.domain_instance.get_translations()
+    memo = getattr(babel_ctx, "gongzhi_translations", None)
+    if memo is not None and memo[0] is getattr(babel_ctx, "babel_locale", None):
+        return memo[1]
+    return babel.domain_instance.get_translations()
+
+
+def install_template_gettext(app) -> None:
+    """Flask-Babel's template callables, minus its per-call domain and locale lookups."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: current_translations().ugettext(s),
+        ngettext=lambda s, p, n: current_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: current_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: current_translations().unpgettext(c, s, p, n),
+    )
 
 
 db = SQLAlchemy(model_class=Base)

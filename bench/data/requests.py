@@ -177,9 +177,13 @@ def generate(platform: Platform) -> None:
 
 
 def rebuild_counts(platform: Platform) -> None:
-    """The ledger's pre-aggregated counts, recomputed from the rows just written."""
-    try:
-        from plugins.requests.counts import rebuild_all
-    except ImportError:  # an older plugin version without the counts tables
-        return
-    rebuild_all(platform.loader)
+    """The ledger's pre-aggregated counts, recomputed from the rows just written (a bulk
+    loader bypasses the ORM that keeps them up to date)."""
+    import sqlalchemy as sa
+
+    from plugins.requests import counts
+
+    with platform.loader.engine.begin() as connection:
+        if platform.dialect == "postgresql":  # row-level security: every community
+            connection.execute(sa.text("SELECT set_config('app.all_tenants', 'on', true)"))
+        counts.rebuild(connection)

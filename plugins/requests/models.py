@@ -61,6 +61,19 @@ class Service(TenantScoped, db.Model):
     position: Mapped[int] = mapped_column(default=100)
 
 
+def number(year: int, seq: int) -> str:
+    """A request's display number, e.g. 2026-0042 (also for lists that read columns)."""
+    return f"{year}-{seq:04d}"
+
+
+def with_category(request_entity):
+    """The join condition from requests to their category (same community)."""
+    return sa.and_(
+        Category.id == request_entity.category_id,
+        Category.tenant_id == request_entity.tenant_id,
+    )
+
+
 class Request(TenantScoped, db.Model):
     """A resident's request (诉求) and where it stands."""
 
@@ -143,7 +156,7 @@ class Request(TenantScoped, db.Model):
     @property
     def number(self) -> str:
         """The community's display number, e.g. 2026-0042."""
-        return f"{self.year}-{self.seq:04d}"
+        return number(self.year, self.seq)
 
     @property
     def requester_label(self) -> str:

@@ -94,6 +94,9 @@ def upgrade():
         op.execute("SELECT set_config('app.all_tenants', 'on', true)")
     for statement in FILL:
         op.execute(statement)
+    # Statistics for the new index: without them SQLite's planner may prefer it for the
+    # ledger's newest-first list, and sort a large community's every request.
+    op.execute("ANALYZE requests_request")
 
 
 def downgrade():
