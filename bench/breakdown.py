@@ -184,13 +184,33 @@ def measure(app, page: str, count: int, slug: str, clock: Clock) -> dict:
     clock.enabled = False
     per = {k: v / count * 1000 for k, v in clock.totals.items()}
     per["rest"] = total / count * 1000 - sum(per.values())
-    return {"page": page, "ms": total / count * 1000, "categories": per, "statements": statements}
+    return {
+        "page": page,
+        "ms": total / count * 1000,
+        "categories": per,
+        "statements": statements,
+        "calls": python_calls(client, url),
+    }
+
+
+def python_calls(client, url: str, count: int = 20) -> int:
+    """Function calls per request (cProfile's count): unlike milliseconds, the same on any
+    machine and under any load, so before/after comparisons hold on a busy one."""
+    import cProfile
+    import pstats
+
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(count):
+        client.get(url)
+    profile.disable()
+    return round(pstats.Stats(profile).total_calls / count)
 
 
 def report(result: dict) -> str:
     lines = [
         f"{result['page']}: {result['ms']:.2f} ms a request, "
-        f"{len(result['statements'])} SQL statements",
+        f"{len(result['statements'])} SQL statements, {result['calls']:,} function calls",
         "",
         "| where | ms | share |",
         "| --- | ---: | ---: |",
