@@ -95,8 +95,16 @@ def test_every_main_page_runs_a_fixed_number_of_statements(
     _notices(app, platform, 1_990, 10)
     large = measure()
     extra = 1 if is_postgres(gongzhi_db_url) else 0  # set_config of the RLS scope
-    for name, (_who, _path, most) in PAGES.items():
+    for name, (who, _path, most) in PAGES.items():
         assert len(small[name]) == len(large[name]), (name, small[name], large[name])
         assert len(large[name]) <= most + extra, (name, large[name])
         # A page view only reads: no write lock (SQLite), no savepoints.
         assert not [s for s in large[name] if s.startswith(("BEGIN IMMEDIATE", "SAVEPOINT"))]
+        # Settings (with the enabled set) and the membership (with its user): once each.
+        settings = [s for s in large[name] if "FROM tenant_plugins" in s]
+        members = [s for s in large[name] if "FROM tenant_memberships" in s]
+        users = [s for s in large[name] if "\nFROM users" in s]
+        in_community = name != "login"
+        assert len(settings) == (1 if in_community else 0), (name, settings)
+        assert len(members) == (1 if in_community and who else 0), (name, members)
+        assert users == [], (name, users)  # the signed-in user came with the membership
