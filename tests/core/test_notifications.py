@@ -21,7 +21,7 @@ class FakeSMTP:
     sent: list = []
     down = False
 
-    def __init__(self, host, port):
+    def __init__(self, host, port, timeout=None):
         pass
 
     def __enter__(self):
