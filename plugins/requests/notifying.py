@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 
 from core.plugin_api import NotificationKind, db, members_with_permission, notify
 from plugins.requests import clock
+from plugins.requests.i18n import _l
 from plugins.requests.models import OPEN_STATUSES, Request
 
 HANDLE = "requests.handle"

@@ -61,13 +61,21 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.plugin_api import TenantScoped, UTCDateTime, db, tenant_foreign_key, utcnow
+from core.plugin_api import (
+    TenantScoped,
+    UTCDateTime,
+    db,
+    member_column,
+    tenant_foreign_key,
+    utcnow,
+)
 
 
 class Item(TenantScoped, db.Model):
     __tablename__ = "checkin_item"
 
     title: Mapped[str] = mapped_column(sa.String(120))
+    created_by_id: Mapped[int | None] = member_column()
 
 
 class Visit(TenantScoped, db.Model):
@@ -417,7 +425,7 @@ def test_the_contract_check_builds_a_url_for_every_route_shape(app, plugin_contr
     ]
     # Every one of them answers 404 where the plugin is off; the one route it cannot build a
     # URL for is a finding with the reason, not a crash.
-    assert plugin_contract("routy") == [
+    assert [p for p in plugin_contract("routy") if not p.startswith("form ")] == [
         "disabled: route '/c/<tenant>/routy/cars/<plate:plate>' (routy.cars) not checked: the "
         "contract check could not build a URL for it: ValueError: no sample value fits Plate "
         "('[A-Z]{2}-\\\\d{5}')"
@@ -432,7 +440,7 @@ def test_a_part_of_the_check_that_breaks_is_a_finding_not_a_crash(monkeypatch, p
 
     monkeypatch.setattr(contract, "_template_problems", broken)
     monkeypatch.setattr(contract, "_plugin_urls", broken)
-    assert plugin_contract("routy") == [
+    assert [p for p in plugin_contract("routy") if not p.startswith("form ")] == [
         "templates: the check could not run: KeyError: 'surprise'",
         "disabled: the check could not run: KeyError: 'surprise'",
     ]
