@@ -20,6 +20,7 @@ from core.community.members import (
     community_members,
     find_member,
     get_member,
+    get_members,
     member_column,
     members_with_permission,
 )
@@ -143,6 +144,7 @@ __all__ = [
     "enabled_plugins",
     "find_member",
     "get_member",
+    "get_members",
     "gettext",
     "has_permission",
     "hookimpl",

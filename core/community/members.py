@@ -89,6 +89,16 @@ def get_member(user_id: int) -> MemberInfo | None:
     return _info(row) if row else None
 
 
+def get_members(user_ids: Iterable[int]) -> dict[int, MemberInfo]:
+    """The members of the community in scope among ``user_ids``, in one query, by user id
+    (ids of people who are not members here are left out): for lists without N+1."""
+    ids = {i for i in user_ids if isinstance(i, int) and not isinstance(i, bool)}
+    if not ids:
+        return {}
+    rows = db.session.execute(_members().where(Membership.user_id.in_(ids))).scalars()
+    return {m.user_id: _info(m) for m in rows}
+
+
 def find_member(email: str) -> MemberInfo | None:
     """The member of the community in scope with this e-mail (any case), or None."""
     row = db.session.execute(

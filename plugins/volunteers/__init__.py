@@ -1,0 +1,269 @@
+"""志愿积分 Volunteer points: activities, QR check-in, approved hours as points, and the
+points shop (积分超市)."""
+
+from __future__ import annotations
+
+from core.plugin_api import (
+    ExportTable,
+    NavItem,
+    NotificationKind,
+    Permission,
+    PluginMeta,
+    Role,
+    SettingField,
+    Widget,
+    db,
+    hookimpl,
+)
+from plugins.volunteers import hookspecs  # noqa: F401  (the host adds them: pm.add_hookspecs)
+
+meta = PluginMeta(
+    id="volunteers",
+    version="1.0.0",
+    label={"zh_Hans": "志愿积分", "en": "Volunteer points"},
+    description={
+        "zh_Hans": "志愿活动报名、扫码签到签退、时长审核与积分，积分超市兑换，志愿者档案与证明。",
+        "en": "Volunteer activities, QR check-in, approved hours earn points, the points "
+        "shop, each volunteer's record and certificates.",
+    },
+    api=">=1.3,<2",
+    order=30,
+)
+
+
+def _label(zh: str, en: str) -> dict[str, str]:
+    return {"zh_Hans": zh, "en": en}
+
+
+@hookimpl
+def register_blueprints():
+    from plugins.volunteers.views import bp
+
+    return [bp]
+
+
+@hookimpl
+def permissions():
+    return [
+        Permission("volunteers.access", _label("参与志愿服务", "Volunteer"), ("member", "staff")),
+        Permission(
+            "volunteers.manage",
+            _label(
+                "组织活动、审核时长、管理积分超市", "Run activities, review hours, run the shop"
+            ),
+            ("staff", "volunteers.coordinator"),
+        ),
+    ]
+
+
+@hookimpl
+def roles():
+    return [Role("volunteers.coordinator", _label("志愿服务协调人", "Volunteer coordinator"))]
+
+
+@hookimpl
+def notification_kinds() -> list[NotificationKind]:
+    from plugins.volunteers.notifying import KINDS
+
+    return KINDS
+
+
+@hookimpl
+def cli_commands():
+    from plugins.volunteers.cli import volunteers_cli
+
+    return [volunteers_cli]
+
+
+@hookimpl
+def settings_schema():
+    return [
+        SettingField(
+            "qr_early_minutes",
+            "int",
+            30,
+            _label("提前签到（分钟）", "Check-in opens (minutes before the start)"),
+            minimum=0,
+            maximum=720,
+        ),
+        SettingField(
+            "qr_late_minutes",
+            "int",
+            60,
+            _label("结束后可签退（分钟）", "Check-out closes (minutes after the end)"),
+            minimum=0,
+            maximum=720,
+        ),
+        SettingField(
+            "honours",
+            "text",
+            "优秀志愿者=20\n社区最美义工=100",
+            _label("荣誉称号（称号=小时，每行一个）", "Honours (title=hours, one a line)"),
+            help=_label(
+                "累计审核通过的服务时长达到即获得该称号。",
+                "Earned when a volunteer's approved hours reach the number.",
+            ),
+            max_length=500,
+        ),
+        SettingField(
+            "per_page", "int", 20, _label("每页条数", "Rows per page"), minimum=5, maximum=200
+        ),
+    ]
+
+
+@hookimpl
+def nav_items():
+    return [
+        NavItem("volunteers.index", _label("志愿服务", "Volunteering"), order=30),
+        NavItem("volunteers.shop", _label("积分超市", "Points shop"), order=31),
+        NavItem(
+            "volunteers.review",
+            _label("时长审核", "Review hours"),
+            order=32,
+            permission="volunteers.manage",
+        ),
+    ]
+
+
+@hookimpl
+def public_pages():
+    return [NavItem("volunteers.verify", _label("志愿服务证明查验", "Check a certificate"))]
+
+
+@hookimpl
+def dashboard_widgets():
+    def render():
+        from plugins.volunteers.views.widget import widget_html
+
+        return widget_html()
+
+    return [Widget("volunteers", meta.label, render, order=30)]
+
+
+@hookimpl
+def on_event(event):
+    from plugins.volunteers import answers
+
+    if event.name == "request_referred":
+        answers.record_referral(event.payload)
+    elif event.name == "request_closed":
+        answers.close_need(event.payload)
+
+
+@hookimpl
+def request_volunteer_referral():
+    from plugins.volunteers import answers
+
+    return answers.referral_teams()
+
+
+@hookimpl
+def volunteers_spend_points(user_id, points, reason, reference):
+    from plugins.volunteers import answers
+
+    return answers.move(user_id, points, reason, reference, sign=-1, kind="spend")
+
+
+@hookimpl
+def volunteers_award_points(user_id, points, reason, reference):
+    from plugins.volunteers import answers
+
+    return answers.move(user_id, points, reason, reference, sign=1, kind="grant")
+
+
+@hookimpl
+def volunteers_refund_points(entry_id, reason):
+    from plugins.volunteers import answers
+
+    return answers.refund(entry_id, reason)
+
+
+@hookimpl
+def volunteers_points_balance(user_id):
+    from plugins.volunteers import ledger
+
+    if not isinstance(user_id, int) or isinstance(user_id, bool):
+        return {"balance": 0}
+    return {"balance": ledger.balance_of(user_id)}
+
+
+@hookimpl
+def export_data():
+    from plugins.volunteers.models import Entry, HourLog, Redemption
+
+    def iso(value):
+        return value.isoformat() if value else ""
+
+    logs = db.session.execute(db.select(HourLog).order_by(HourLog.id)).scalars()
+    entries = db.session.execute(db.select(Entry).order_by(Entry.id)).scalars()
+    redemptions = db.session.execute(db.select(Redemption).order_by(Redemption.id)).scalars()
+    return [
+        ExportTable(
+            "hour_logs",
+            [
+                "id",
+                "user_id",
+                "activity_id",
+                "category_id",
+                "source",
+                "status",
+                "starts_at",
+                "ends_at",
+                "work_date",
+                "minutes",
+                "points",
+                "note",
+                "reason",
+            ],
+            [
+                (
+                    x.id,
+                    x.user_id,
+                    x.activity_id or "",
+                    x.category_id,
+                    x.source,
+                    x.status,
+                    iso(x.starts_at),
+                    iso(x.ends_at),
+                    iso(x.work_date),
+                    x.minutes,
+                    x.points,
+                    x.note,
+                    x.reason,
+                )
+                for x in logs
+            ],
+        ),
+        ExportTable(
+            "points_entries",
+            ["id", "user_id", "amount", "kind", "reason", "reference", "reverses_id", "created_at"],
+            [
+                (
+                    e.id,
+                    e.user_id,
+                    e.amount,
+                    e.kind,
+                    e.reason,
+                    e.reference,
+                    e.reverses_id or "",
+                    iso(e.created_at),
+                )
+                for e in entries
+            ],
+        ),
+        ExportTable(
+            "redemptions",
+            ["id", "item_id", "item_name", "user_id", "points", "status", "created_at"],
+            [
+                (r.id, r.item_id, r.item_name, r.user_id, r.points, r.status, iso(r.created_at))
+                for r in redemptions
+            ],
+        ),
+    ]
+
+
+@hookimpl
+def demo_data(tenant, users):
+    from plugins.volunteers.demo import add_demo
+
+    add_demo(tenant, users)

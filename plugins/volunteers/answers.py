@@ -1,0 +1,98 @@
+"""This plugin's answers to hooks: its own offers to other plugins (``hookspecs``) and the
+requests plugin's questions and events. Plain data in, plain data out."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from core.plugin_api import db, get_member
+from plugins.volunteers import ledger
+from plugins.volunteers.i18n import _
+from plugins.volunteers.models import Entry, Need, Team
+
+MAX_POINTS = 1_000_000
+
+
+def _amount_ok(points) -> bool:
+    return isinstance(points, int) and not isinstance(points, bool) and 0 < points <= MAX_POINTS
+
+
+def _fail(message: str, user_id=None) -> dict:
+    out = {"ok": False, "message": message}
+    if isinstance(user_id, int):
+        out["balance"] = ledger.balance_of(user_id)
+    return out
+
+
+def move(user_id, points, reason, reference, *, sign: int, kind: str) -> dict:
+    if not _amount_ok(points):
+        return _fail(_("The number of points must be a positive whole number."))
+    if not isinstance(user_id, int) or get_member(user_id) is None:
+        return _fail(_("Only members of this community have points."))
+    try:
+        with db.session.begin_nested():
+            entry = ledger.post(
+                user_id, sign * points, kind, str(reason or kind), reference=str(reference or "")
+            )
+    except ledger.NotEnoughPoints:
+        return _fail(_("Not enough points for this."), user_id)
+    return {"ok": True, "entry_id": entry.id, "balance": ledger.balance_of(user_id)}
+
+
+def refund(entry_id, reason) -> dict:
+    entry = None
+    if isinstance(entry_id, int) and not isinstance(entry_id, bool):
+        entry = db.session.execute(
+            sa.select(Entry).where(Entry.id == entry_id, Entry.kind.in_(("spend", "grant")))
+        ).scalar_one_or_none()
+    if entry is None:
+        return _fail(_("No such points entry."))
+    try:
+        back = ledger.reverse(entry, str(reason or "refund"))
+    except ledger.LedgerError as exc:
+        return _fail(str(exc), entry.user_id)
+    return {"ok": True, "entry_id": back.id, "balance": ledger.balance_of(entry.user_id)}
+
+
+def referral_teams() -> list[dict]:
+    teams = db.session.execute(
+        sa.select(Team).where(Team.active.is_(True)).order_by(Team.name)
+    ).scalars()
+    return [
+        {"key": f"volunteers:{t.id}", "label": t.name, "contact": t.contact, "order": n}
+        for n, t in enumerate(teams)
+    ]
+
+
+def record_referral(payload: dict) -> None:
+    key = str(payload.get("referral_key", ""))
+    request_id = payload.get("request_id")
+    if not key.startswith("volunteers:") or not isinstance(request_id, int):
+        return
+    team_id = key.partition(":")[2]
+    team = None
+    if team_id.isdigit():
+        team = db.session.execute(
+            sa.select(Team).where(Team.id == int(team_id))
+        ).scalar_one_or_none()
+    exists = db.session.execute(
+        sa.select(Need.id).where(Need.request_id == request_id)
+    ).scalar_one_or_none()
+    if exists is None:
+        db.session.add(
+            Need(
+                request_id=request_id,
+                number=str(payload.get("number", ""))[:20],
+                team_id=team.id if team else None,
+            )
+        )
+
+
+def close_need(payload: dict) -> None:
+    request_id = payload.get("request_id")
+    if isinstance(request_id, int):
+        need = db.session.execute(
+            sa.select(Need).where(Need.request_id == request_id)
+        ).scalar_one_or_none()
+        if need is not None:
+            need.status = "met"
