@@ -38,7 +38,7 @@ class ActivityForm(BaseForm):
             NumberRange(1, 1000, _l("From 1 to 1000 volunteers.")),
         ],
     )
-    category_id = SelectField(_l("ServiceCategory"), coerce=optional_id, validate_choice=False)
+    category_id = SelectField(_l("Category"), coerce=optional_id, validate_choice=False)
     team_id = SelectField(_l("Team (optional)"), coerce=optional_id, validate_choice=False)
     skills = StringField(_l("Skills wanted (optional)"), validators=[Optional(), Length(max=200)])
     description = TextAreaField(

@@ -134,7 +134,7 @@ def _hours_rows(select) -> tuple[list, list]:
         _("From"),
         _("Until"),
         _("Hours"),
-        _("ServiceCategory"),
+        _("Category"),
         _("Status"),
         _("Points"),
         _("Note"),
