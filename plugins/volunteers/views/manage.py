@@ -155,3 +155,12 @@ def need_met(need_id: int):
     commit()
     flash(_("Marked as met."), "success")
     return redirect(url_for("volunteers.needs"))
+
+
+@bp.route("/figures")
+@requires("volunteers.manage")
+def figures_page():
+    from plugins.volunteers.figures import figures
+    from plugins.volunteers.points import hours_text
+
+    return render("volunteers/figures.html", f=figures(), hours_text=hours_text)

@@ -209,3 +209,67 @@ def test_leaderboard_and_my_page_keep_a_fixed_number_of_queries(
             staff.id,
         )
     assert [count(u) for u in urls] == small
+
+
+def test_figures_by_month_and_category_with_needs(
+    app, vol_on, setup, in_community, member, staff, staff_client
+):
+    from plugins.volunteers.models import Need
+
+    approved_log(
+        in_community, vol_on, member.id, setup.category_id, date(2026, 11, 20), 150, staff.id
+    )
+    approved_log(in_community, vol_on, member.id, setup.category_id, date(2026, 9, 3), 60, staff.id)
+    approved_log(
+        in_community, vol_on, member.id, setup.category_id, date(2025, 9, 3), 60, staff.id
+    )  # more than 12 months ago: not shown
+    with in_community(vol_on):
+        db.session.add_all(
+            [
+                Need(request_id=1, number="2026-0001"),
+                Need(request_id=2, number="2026-0002", status="met"),
+            ]
+        )
+        db.session.commit()
+    html = staff_client.get(f"{BASE}/figures").get_data(as_text=True)
+    assert "<svg" in html
+    assert re.search(r"<td>2026-11</td><td class=\"vol-num\">2.5</td>", html)
+    assert re.search(r"<td>2026-09</td><td class=\"vol-num\">1</td>", html)
+    assert "2025-09" not in html and "<td>2025-12</td>" in html
+    assert 'id="vol-needs-met">1<' in html and 'id="vol-needs-open">1<' in html
+
+
+def test_dashboard_widget_shows_points_next_activity_and_work_to_review(
+    app, vol_on, setup, in_community, member, staff, member_client, staff_client
+):
+    member_client.post(f"{BASE}/activities/{setup.activity_id}/signup")
+    with in_community(vol_on):
+        from plugins.volunteers import ledger
+
+        ledger.post(member.id, 12, "grant", "x")
+        db.session.commit()
+    html = member_client.get("/c/alpha/").get_data(as_text=True)
+    assert 'id="vol-widget-balance">12<' in html and "独居老人上门探访" in html
+    from volunteers_helpers import self_report
+
+    self_report(member_client, category_id=setup.category_id)
+    assert "1 条服务时长待审核" in staff_client.get("/c/alpha/").get_data(as_text=True)
+
+
+def test_the_admin_export_carries_hours_points_and_redemptions(
+    app, vol_on, setup, in_community, member, staff, admin_client
+):
+    import io
+    import zipfile
+
+    approved_log(
+        in_community, vol_on, member.id, setup.category_id, date(2026, 11, 20), 60, staff.id
+    )
+    answer = admin_client.get("/c/alpha/export.zip")
+    assert answer.status_code == 200
+    names = zipfile.ZipFile(io.BytesIO(answer.data)).namelist()
+    assert {
+        "volunteers/hour_logs.csv",
+        "volunteers/points_entries.csv",
+        "volunteers/redemptions.csv",
+    } <= set(names)
