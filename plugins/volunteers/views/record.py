@@ -27,7 +27,7 @@ from plugins.volunteers.models import Certificate, Entry, HourLog, Profile, Serv
 from plugins.volunteers.points import hours_text
 from plugins.volunteers.views import bp, can_manage, settings
 
-FORMATS = "<any(csv, xlsx):fmt>"
+FORMATS = "<string(maxlength=4):fmt>"  # csv or xlsx; anything else 404 (_respond)
 EXPORT_LIMIT = 50_000
 
 
@@ -176,6 +176,12 @@ def _points_rows(select) -> tuple[list, list]:
     return header, rows
 
 
+def _format(fmt: str) -> str:
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    return fmt
+
+
 def _respond(fmt: str, name: str, header, rows):
     respond = csv_response if fmt == "csv" else xlsx_response
     return respond(f"{name}.{fmt}", header, rows)
@@ -183,12 +189,14 @@ def _respond(fmt: str, name: str, header, rows):
 
 @bp.route(f"/me/hours.{FORMATS}")
 def my_hours_download(fmt: str):
+    fmt = _format(fmt)
     header, rows = _hours_rows(sa.select(HourLog).where(HourLog.user_id == current_user.id))
     return _respond(fmt, "my-volunteer-hours", header, rows)
 
 
 @bp.route(f"/me/points.{FORMATS}")
 def my_points_download(fmt: str):
+    fmt = _format(fmt)
     header, rows = _points_rows(sa.select(Entry).where(Entry.user_id == current_user.id))
     return _respond(fmt, "my-points", header, rows)
 
@@ -196,6 +204,7 @@ def my_points_download(fmt: str):
 @bp.route(f"/hours.{FORMATS}")
 @requires("volunteers.manage")
 def hours_download(fmt: str):
+    fmt = _format(fmt)
     header, rows = _hours_rows(sa.select(HourLog))
     return _respond(fmt, "volunteer-hours", header, rows)
 
@@ -203,6 +212,7 @@ def hours_download(fmt: str):
 @bp.route(f"/points.{FORMATS}")
 @requires("volunteers.manage")
 def points_download(fmt: str):
+    fmt = _format(fmt)
     header, rows = _points_rows(sa.select(Entry))
     return _respond(fmt, "points-ledger", header, rows)
 

@@ -116,28 +116,29 @@ def _redemption_or_404(redemption_id: int) -> Redemption:
     return found
 
 
-@bp.route(
-    "/shop/redemptions/<int:redemption_id>/<any(ready, handover, cancel):action>",
-    methods=["POST"],
-)
-@requires("volunteers.manage")
-def redemption_action(redemption_id: int, action: str):
+def _step(redemption_id: int, step, done: str):
     redemption = _redemption_or_404(redemption_id)
-    step = {
-        "ready": shopping.mark_ready,
-        "handover": shopping.hand_over,
-        "cancel": shopping.cancel,
-    }[action]
     if step(redemption, current_user.id):
         commit()
-        flash(
-            {
-                "ready": _("The volunteer is told it is ready."),
-                "handover": _("Marked as handed over."),
-                "cancel": _("Cancelled; the points are back."),
-            }[action],
-            "success",
-        )
+        flash(done, "success")
     else:
         flash(_("This redemption was already dealt with."), "info")
     return redirect(url_for("volunteers.shop_manage"))
+
+
+@bp.route("/shop/redemptions/<int:redemption_id>/ready", methods=["POST"])
+@requires("volunteers.manage")
+def redemption_ready(redemption_id: int):
+    return _step(redemption_id, shopping.mark_ready, _("The volunteer is told it is ready."))
+
+
+@bp.route("/shop/redemptions/<int:redemption_id>/handover", methods=["POST"])
+@requires("volunteers.manage")
+def redemption_handover(redemption_id: int):
+    return _step(redemption_id, shopping.hand_over, _("Marked as handed over."))
+
+
+@bp.route("/shop/redemptions/<int:redemption_id>/cancel", methods=["POST"])
+@requires("volunteers.manage")
+def redemption_cancel(redemption_id: int):
+    return _step(redemption_id, shopping.cancel, _("Cancelled; the points are back."))
