@@ -38,6 +38,33 @@ def local_date(moment: datetime) -> date:
 
 def _lock(user_id: int) -> None:
     community_lock(f"volunteers.hours.{user_id}")
+    close_forgotten(user_id)
+
+
+def close_forgotten(user_id: int) -> None:
+    """A check-in never checked out once the activity's check-out window has closed is
+    sent for review as if checked out at the activity's end (with a note saying so), so
+    a forgotten scan neither blocks later logs nor is lost."""
+    from core.plugin_api import plugin_settings
+
+    late = timedelta(minutes=plugin_settings("volunteers")["qr_late_minutes"])
+    stale = db.session.execute(
+        sa.select(HourLog, Activity)
+        .join(
+            Activity,
+            sa.and_(Activity.id == HourLog.activity_id, Activity.tenant_id == HourLog.tenant_id),
+        )
+        .where(HourLog.user_id == user_id, HourLog.status == "open")
+    ).all()
+    for log, activity in stale:
+        if activity.ends_at + late >= clock.now():
+            continue
+        ends = max(activity.ends_at, log.starts_at + timedelta(minutes=1))
+        log.ends_at = ends
+        log.minutes = min(int((ends - log.starts_at).total_seconds() // 60), 24 * 60)
+        log.status = "pending"
+        log.note = _("No check-out: counted until the activity's end.")
+        db.session.flush()
 
 
 def _overlapping(user_id: int, starts: datetime, ends: datetime) -> HourLog | None:

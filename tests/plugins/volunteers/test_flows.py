@@ -266,3 +266,19 @@ def test_members_cannot_do_coordinators_work(vol_on, setup, member_client):
         "/hours.csv",
     ):
         assert member_client.get(BASE + url).status_code == 403, url
+
+
+def test_a_forgotten_check_out_goes_to_review_at_the_activitys_end_and_blocks_nothing(
+    app, vol_on, setup, staff_client, member_client, member, frozen
+):
+    link = qr_link(staff_client, setup.activity_id)
+    assert member_client.post(link).status_code == 302  # checked in at 10:00, never out
+    frozen.move(NOW + timedelta(days=1))
+    sent = self_report(
+        member_client, category_id=setup.category_id, day="2026-11-28", start="15:00", hours="1"
+    )
+    assert sent.status_code == 302
+    first, second = logs(app, vol_on, member.id)
+    assert (first.status, first.minutes) == ("pending", 120)  # until 12:00, the end
+    assert "未签退" in first.note
+    assert second.status == "pending"
