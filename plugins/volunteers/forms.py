@@ -136,7 +136,7 @@ class CategoryForm(BaseForm):
         default=100,
         validators=[
             InputRequired(_l("Set the multiplier.")),
-            NumberRange(0, 1000, _l("From 0 to 1000 %.")),
+            NumberRange(0, 1000, _l("From 0 to 1000.")),
         ],
     )
 

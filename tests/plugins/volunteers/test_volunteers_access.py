@@ -181,6 +181,10 @@ def test_category_and_team_forms(vol_on, setup, staff_client):
         f"{BASE}/categories", data={"name": "环境", "rate_per_hour": "-5", "multiplier_pct": "100"}
     )
     assert rate.status_code == 422 and "环境" in rate.get_data(as_text=True)
+    pct = staff_client.post(
+        f"{BASE}/categories", data={"name": "环境", "rate_per_hour": "8", "multiplier_pct": "5000"}
+    )
+    assert pct.status_code == 422 and "0 到 1000。" in pct.get_data(as_text=True)
     ok = staff_client.post(
         f"{BASE}/categories", data={"name": "环境", "rate_per_hour": "8", "multiplier_pct": "200"}
     )
