@@ -72,8 +72,10 @@ lint: install-test
 i18n: install-test
 	$(BIN)/python -m core.services.i18n_tools update
 
+## make bench: the app under gunicorn beside two Flask baselines, demo-sized and full data
+## (bench/run.py; SQLite unless DATABASE_URL is set; BENCH_ARGS="--scales small --duration 5")
 bench: install-test
-	$(BIN)/python -m bench.requests_ledger
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 ## soak: 10 minutes of mixed load from 50 people on gunicorn, with a worker killed, PostgreSQL
 ## restarted and Redis stopped on the way (own throwaway servers); results in docs/benchmarks.md
