@@ -19,11 +19,19 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip setuptools wheel
 
-install: $(BIN)/python
+# Stamps: pip runs again only when the project or the lock changed (and never while another
+# make target is using the venv, as CI's two suites do side by side).
+$(VENV)/.installed: pyproject.toml $(LOCK) | $(BIN)/python
 	$(BIN)/pip install -q -e .
+	touch $@
 
-install-test: $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml $(LOCK) | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
 
 ## make lock: re-pin constraints.txt to the newest versions pyproject.toml allows, resolved
 ## in a throwaway venv without the old pins; then `make test` and commit both
