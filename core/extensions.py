@@ -7,6 +7,7 @@ import sqlite3
 from flask import current_app
 from flask_babel import Babel, Domain
 from flask_caching import Cache
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -48,6 +49,7 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 htmx = Htmx()
 cache = Cache()
+compress = Compress()  # bound in core/web/static_files.py
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 

@@ -76,4 +76,5 @@ def _labels():
         "rq_contact": labels.CONTACT_LABELS,
         "rq_channel": labels.CHANNEL_LABELS,
         "rq_closed_how": labels.CLOSED_HOW_LABELS,
+        "rq_outcome": lambda r: labels.outcome_html(r.outcome, r.kind, r.assignee_key, r.owner),
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, render_template
 
 from core.plugin_api import db, paginate, public
+from plugins.requests import labels
 from plugins.requests.models import Request
 from plugins.requests.views import bp, settings
 
@@ -24,7 +25,7 @@ def board():
             "kind": r.kind,
             "category": r.category.name if r.category else "",
             "owner": r.owner if r.kind == "red" else "",
-            "outcome": r.outcome,
+            "outcome": labels.outcome_html(r.outcome, r.kind, r.assignee_key, r.owner),
             "closed_how": r.closed_how,
             "closed_at": r.closed_at,
             "grid": "" if r.anonymous else r.grid,
