@@ -62,7 +62,9 @@ def serve(root: Path, workdir: Path) -> tuple[str, object]:
             "REMEMBER_COOKIE_SECURE": False,
         }
     )
-    with app.app_context():
+    # Plugins' demo data builds links (a request's notifications): a request context, as
+    # `flask demo` gives.
+    with app.test_request_context():
         db.create_all()
         for _line in load_demo():
             pass
@@ -125,8 +127,8 @@ def write_doc(before: dict, after: dict) -> None:
         "(CDP `Network.emulateNetworkConditions`), threaded development server on "
         "127.0.0.1; median of the runs. First page: empty cache. Next pages: the cache the "
         "first page left. Requests and KB count only what went over the network. "
-        "Before (`bench/page_load_before.json`, measured on commit d25ad72 from a worktree "
-        "with `--root`): static files uncompressed with `Cache-Control: no-cache`, so every "
+        "Before (`bench/page_load_before.json`, measured on main at 6b24452 from an export "
+        "of it with `--root`): static files uncompressed with `Cache-Control: no-cache`, so every "
         "page revalidated three or four of them, and pages uncompressed. After: versioned "
         "static URLs cached for a year (`immutable`), pages and static files compressed "
         "(Flask-Compress: brotli here); the first page now also fetches the favicon, the "
