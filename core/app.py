@@ -9,6 +9,7 @@ from typing import Any
 
 import flask_babel
 from flask import Flask
+from flask_babel import lazy_gettext
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
@@ -64,6 +65,8 @@ def create_app(
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    # Flask-Login's own message is English only.
+    login_manager.login_message = lazy_gettext("Please sign in to see this page.")
     csrf.init_app(app)
     htmx.init_app(app)
     app.request_class = GongzhiRequest  # htmx-aware too; see core/web/http_request.py
@@ -162,6 +165,7 @@ def _register_core(app: Flask) -> None:
         notifications,
         operator,
         security,
+        static_files,
         templating,
     )
     from tenants.context import current_community
@@ -186,6 +190,7 @@ def _register_core(app: Flask) -> None:
     errors.install(app)
     security.install(app)
     templating.install(app)
+    static_files.install(app)
     cli.install(app)
 
     @app.after_request

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, g
 from flask_babel import Babel, Domain, _get_current_context, get_locale
 from flask_caching import Cache
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -85,4 +86,5 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 htmx = Htmx()
 cache = Cache()
+compress = Compress()  # bound in core/web/static_files.py
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -41,7 +41,8 @@ from core.plugins.types import (
     SettingField,
     Widget,
 )
-from core.services.exports import csv_response, xlsx_response
+from core.services.exports import Column as ExportColumn
+from core.services.exports import csv_response, export_response, xlsx_response
 from core.services.forms import BaseForm, optional_id
 from core.services.i18n import current_locale, localized
 from core.services.locks import community_lock
@@ -58,6 +59,7 @@ from core.services.parsing import (
 )
 from core.services.time import DEFAULT_TIMEZONE, UTCDateTime, to_local, utcnow
 from core.sqlite import writes_on_get
+from core.web.form_feedback import form_success, show_messages_in
 from core.web.member_picker import MemberField
 from tenants.context import (
     TenantScopeError,
@@ -109,6 +111,7 @@ __all__ = [
     "DEFAULT_TIMEZONE",
     "PLUGIN_API_VERSION",
     "BaseForm",
+    "ExportColumn",
     "ExportTable",
     "MemberField",
     "ID_TYPE",
@@ -143,7 +146,9 @@ __all__ = [
     "db",
     "emit",
     "enabled_plugins",
+    "export_response",
     "find_member",
+    "form_success",
     "get_member",
     "gettext",
     "has_permission",
@@ -170,6 +175,7 @@ __all__ = [
     "public",
     "render",
     "run_once",
+    "show_messages_in",
     "requires",
     "tenant_foreign_key",
     "tenant_scope",

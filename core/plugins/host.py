@@ -32,7 +32,8 @@ log = logging.getLogger("gongzhi.plugins")
 # permission names, deny-wins decisions. 1.3: a translation domain per plugin (translator),
 # flask plugins migrate / i18n, read_xlsx, plugin_status; member_column, get_member,
 # MemberField, core member events; notify, members_with_permission; idempotent writes;
-# BaseForm and the input parsers; writes_on_get.
+# BaseForm and the input parsers; writes_on_get; export_response/ExportColumn, form_success
+# and show_messages_in, the list and form macros, the ``typed`` filter.
 # Plugins declaring ">=1.0,<2" keep working.
 PLUGIN_API_VERSION = "1.3.0"
 ENTRY_POINT_GROUP = "gongzhi.plugins"

@@ -20,6 +20,7 @@ from core.plugin_api import (
     has_permission,
     hookimpl,
     plugin_settings,
+    render,
 )
 from plugins.requests import (
     counts,
@@ -35,7 +36,7 @@ meta = PluginMeta(
         "zh_Hans": "居民随手拍反映问题，按三事分流（大事红、小事橙、私事黄）办理，"
         "首诉人验收，民情台账与公示。",
         "en": "Residents report matters; staff triage them as red, orange or yellow "
-        "(三事分流), the requester checks the result; ledger and public board.",
+        "(the three-matters triage), the requester checks the result; ledger and public board.",
     },
     api=">=1.3,<2",  # 1.3: member_column, MemberField
     order=20,
@@ -126,10 +127,14 @@ def settings_schema():
         SettingField(
             "max_photo_mb",
             "int",
-            5,
-            _label("照片大小上限（MB）", "Photo size limit (MB)"),
+            20,
+            _label("每张照片最大（MB）", "Largest photo accepted (MB)"),
+            help=_label(
+                "照片保存前会自动缩小，这里只限制上传的原图。",
+                "Photos are scaled down before they are stored; this only limits what is sent.",
+            ),
             minimum=1,
-            maximum=20,
+            maximum=40,
         ),
         SettingField(
             "per_page",
@@ -189,6 +194,15 @@ def dashboard_widgets():
         return widget_html()
 
     return [Widget("requests", meta.label, render, order=20)]
+
+
+@hookimpl
+def template_slot(slot):
+    # A resident's main action, large at the top of the dashboard (staff have the ledger).
+    resident = has_permission("requests.report") and not has_permission("requests.handle")
+    if slot == "dashboard_top" and resident:
+        return render("requests/_main_action.html")
+    return None
 
 
 @hookimpl

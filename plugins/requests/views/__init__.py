@@ -91,4 +91,11 @@ def _labels():
                 ("rq_closed_how", labels.CLOSED_HOW_LABELS),
             )
         }
-    return memo[locale]
+    # A function, not a table: it stays outside the per-language cache of strings.
+    return {**memo[locale], "rq_outcome": _outcome}
+
+
+def _outcome(r) -> str:
+    from plugins.requests import labels
+
+    return labels.outcome_html(r.outcome, r.kind, r.assignee_key, r.owner)

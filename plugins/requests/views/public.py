@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, render_template
 
 from core.plugin_api import db, paginate, public
+from plugins.requests import labels
 from plugins.requests.models import Category, Request, number, with_category
 from plugins.requests.views import bp, settings
 
@@ -26,6 +27,7 @@ def board():
             Category.name,
             Request.owner,
             Request.outcome,
+            Request.assignee_key,
             Request.closed_how,
             Request.closed_at,
             Request.grid,
@@ -41,7 +43,7 @@ def board():
             "kind": r.kind,
             "category": r.name or "",
             "owner": r.owner if r.kind == "red" else "",
-            "outcome": r.outcome,
+            "outcome": labels.outcome_html(r.outcome, r.kind, r.assignee_key, r.owner),
             "closed_how": r.closed_how,
             "closed_at": r.closed_at,
             "grid": "" if r.anonymous else r.grid,

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import io
 import re
+
+from PIL import Image
 
 from plugins.requests.models import Request
 
 BASE = "/c/alpha/requests"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def image_bytes(width: int = 40, height: int = 30, fmt: str = "PNG", **save) -> bytes:
+    """A real picture (a colour gradient, so JPEG has something to compress)."""
+    image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    out = io.BytesIO()
+    image.save(out, fmt, **save)
+    return out.getvalue()
+
+
+PNG = image_bytes()
 
 
 def report(client, title="楼下餐馆油烟直排", **fields):
