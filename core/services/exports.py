@@ -43,7 +43,7 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence])
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([_inert(value) for value in row] for row in rows)
     return Response(
         buffer.getvalue(),
         # content_type, not mimetype: werkzeug adds "; charset=utf-8" to a text mimetype,
@@ -51,6 +51,18 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence])
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f"attachment; filename={filename}"},
     )
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value):
+    """Text a resident typed that a spreadsheet would run as a formula (``=HYPERLINK(…)``,
+    ``@SUM(…)``) is opened as text: a leading apostrophe, as OWASP advises for CSV. Numbers
+    stay numbers. (The workbook writer never turns strings into formulas.)"""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _cell(value):

@@ -111,3 +111,17 @@ def test_the_request_ledger_and_the_audit_log_export_workbooks(
     english = admin_client.get("/c/alpha/requests/ledger.xlsx")
     assert _filename(english).startswith("Alpha Community-Request ledger-")
     assert "<t>Number</t>" in _parts(english.data)["xl/sharedStrings.xml"]
+
+
+def test_csv_opens_typed_formulas_as_text_and_keeps_numbers(app):
+    """A resident's "=HYPERLINK(…)" must not run in staff's spreadsheet (CSV injection)."""
+    with app.test_request_context():
+        response = api.csv_response(
+            "x.csv",
+            ["title", "amount"],
+            [["=HYPERLINK(\"http://x.test\",\"点我\")", -5], ["@SUM(A1)", 3], ["平常的话", "+86"]],
+        )
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[1] == ["'=HYPERLINK(\"http://x.test\",\"点我\")", "-5"]
+    assert rows[2] == ["'@SUM(A1)", "3"]
+    assert rows[3] == ["平常的话", "'+86"]
