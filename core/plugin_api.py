@@ -42,7 +42,8 @@ from core.plugins.types import (
     SettingField,
     Widget,
 )
-from core.services.exports import csv_response, xlsx_response
+from core.services.exports import Column as ExportColumn
+from core.services.exports import csv_response, export_response, xlsx_response
 from core.services.forms import BaseForm, optional_id
 from core.services.i18n import current_locale, localized
 from core.services.locks import community_lock
@@ -58,6 +59,8 @@ from core.services.parsing import (
     parse_time,
 )
 from core.services.time import DEFAULT_TIMEZONE, UTCDateTime, to_local, utcnow
+from core.sqlite import writes_on_get
+from core.web.form_feedback import form_success, show_messages_in
 from core.web.member_picker import MemberField
 from tenants.context import (
     TenantScopeError,
@@ -77,8 +80,9 @@ hookspec = pluggy.HookspecMarker(PROJECT)
 def ask_plugins(hook_name: str, **kwargs) -> list[tuple[str, object]]:
     """Ask the current community's enabled plugins a question (any hook, also one a
     plugin declared): ``[(plugin_id, answer), ...]`` sorted by plugin id, ``None``
-    answers left out. Each answer runs in a savepoint; one that raises is logged and
-    answers "module unavailable" (``Unavailable``) instead of failing the caller."""
+    answers left out. Each answer is isolated (in a savepoint once the transaction has
+    written); one that raises is logged and answers "module unavailable"
+    (``Unavailable``) instead of failing the caller."""
     return gateway().call_isolated(hook_name, **kwargs)
 
 
@@ -108,6 +112,7 @@ __all__ = [
     "DEFAULT_TIMEZONE",
     "PLUGIN_API_VERSION",
     "BaseForm",
+    "ExportColumn",
     "ExportTable",
     "MemberField",
     "ID_TYPE",
@@ -142,7 +147,9 @@ __all__ = [
     "db",
     "emit",
     "enabled_plugins",
+    "export_response",
     "find_member",
+    "form_success",
     "get_member",
     "get_members",
     "gettext",
@@ -170,11 +177,13 @@ __all__ = [
     "public",
     "render",
     "run_once",
+    "show_messages_in",
     "requires",
     "tenant_foreign_key",
     "tenant_scope",
     "to_local",
     "translator",
     "utcnow",
+    "writes_on_get",
     "xlsx_response",
 ]

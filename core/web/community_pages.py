@@ -32,9 +32,11 @@ from core.extensions import db
 from core.models import AuditEntry
 from core.plugins.gateway import gateway, host, run_lifecycle
 from core.plugins.settings import encode_form, settings_form
-from core.services.exports import csv_response
+from core.services.exports import Column as ExportColumn
+from core.services.exports import export_response
 from core.services.i18n import localized
 from core.services.pagination import paginate
+from core.sqlite import writes_on_get
 from core.web.auth import send_invitation
 from core.web.forms import ROLE_LABELS, CommunityProfileForm, InviteForm, RolesForm
 from core.web.member_picker import option_tags, shows_full_email
@@ -346,15 +348,30 @@ def audit_log():
     action = request.args.get("action", "").strip()
     if action:
         select = select.where(AuditEntry.action.startswith(action))
-    if request.args.get("format") == "csv":
+    if request.args.get("format") in ("csv", "xlsx"):
         rows = db.session.execute(select.order_by(AuditEntry.id.desc())).scalars()
-        return csv_response(
-            f"audit-{current_community().slug}.csv",
-            ["at", "actor", "action", "target", "details"],
-            (
-                (e.at.isoformat(), e.actor.email if e.actor else "", e.action, e.target, e.details)
+        columns = [
+            ExportColumn(_("When"), "datetime"),
+            ExportColumn(_("Who"), width=28),
+            ExportColumn(_("Action"), width=22),
+            ExportColumn(_("What"), width=28),
+            ExportColumn(_("Details"), width=50),
+        ]
+        return export_response(
+            _("Audit log"),
+            columns,
+            [
+                (
+                    e.at,
+                    e.actor.email if e.actor else "",
+                    e.action,
+                    e.target,
+                    "; ".join(f"{k}: {v}" for k, v in (e.details or {}).items()),
+                )
                 for e in rows
-            ),
+            ],
+            fmt=request.args["format"],
+            key="audit",
         )
     page = paginate(select, AuditEntry.id, per_page=50)
     return render_template("community/audit.html", page=page, action=action)
@@ -398,6 +415,7 @@ def export_page():
 
 @bp.route("/export.zip")
 @requires("core.export")
+@writes_on_get  # the audit line of the export
 def export_all():
     collected = _collect_exports()
     buffer = io.BytesIO()

@@ -37,18 +37,51 @@ from tenants.models import COMMUNITY_KINDS, CORE_ROLES, SLUG_PATTERN
 PASSWORD_MIN = 8
 # The one place core roles and community kinds get their words.
 ROLE_LABELS = dict(zip(CORE_ROLES, (_l("Admin"), _l("Staff"), _l("Member")), strict=True))
-KIND_LABELS = dict(zip(COMMUNITY_KINDS, (_l("Urban (城市)"), _l("Rural town (集镇)")), strict=True))
+KIND_LABELS = dict(zip(COMMUNITY_KINDS, (_l("Urban"), _l("Rural town")), strict=True))
+# Each language's name in that language, marked so (lang) for readers and screen readers.
+LANGUAGE_CHOICES = [
+    SelectChoice(code, name, render_kw={"lang": "en" if code == "en" else "zh-Hans"})
+    for code, name in LANGUAGES.items()
+]
+# Time zones in plain words (any other valid zone is still accepted and shown by its name).
+TIMEZONE_LABELS = {
+    DEFAULT_TIMEZONE: _l("Beijing time (all of China)"),
+    "Asia/Urumqi": _l("Xinjiang time"),
+    "Asia/Hong_Kong": _l("Hong Kong time"),
+    "Asia/Macau": _l("Macao time"),
+    "Asia/Taipei": _l("Taipei time"),
+}
+
+
+def valid_email() -> Email:
+    """WTForms' own message is "Invalid email address." and its Chinese one mixes in
+    "Email": ours is said in each language's words."""
+    return Email(_l("Enter a valid e-mail address."))
+
+
+class TimezoneField(SelectField):
+    """A time zone chosen by its plain name; a zone stored earlier that is not in the list
+    is offered under its own name, so saving a form never changes it."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, validate_choice=False, **kwargs)
+
+    def iter_choices(self):
+        self.choices = [SelectChoice(zone, label) for zone, label in TIMEZONE_LABELS.items()]
+        if self.data and self.data not in TIMEZONE_LABELS:
+            self.choices.append(SelectChoice(self.data, self.data))
+        return super().iter_choices()
 
 
 class LoginForm(BaseForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), valid_email(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Keep me signed in"))
 
 
 class SignupForm(BaseForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), valid_email(), Length(max=254)])
     password = PasswordField(
         _l("Password"), validators=[DataRequired(), Length(min=PASSWORD_MIN, max=128)]
     )
@@ -59,7 +92,7 @@ class SignupForm(BaseForm):
 
 
 class ForgotForm(BaseForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), valid_email(), Length(max=254)])
 
 
 class ResetForm(BaseForm):
@@ -81,13 +114,13 @@ class CommunityForm(BaseForm):
     name_zh = StringField(_l("Name (Chinese)"), validators=[DataRequired(), Length(max=120)])
     name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=120)])
     slug = StringField(
-        _l("Address (slug)"),
+        _l("Web address name"),
         validators=[
             DataRequired(),
             Length(min=2, max=64),
             Regexp(f"^{SLUG_PATTERN}$", message=_l("Use lower-case letters, digits and -.")),
         ],
-        description=_l("Used in the address: /c/<slug>/"),
+        description=_l("Lower-case letters, digits and -; the pages are at /c/<name>/"),
     )
     kind = SelectField(
         _l("Type"), choices=[SelectChoice(k, label) for k, label in KIND_LABELS.items()]
@@ -97,16 +130,14 @@ class CommunityForm(BaseForm):
         validators=[InputRequired(), NumberRange(min=0, max=1_000_000)],
         render_kw={"inputmode": "numeric"},
     )
-    timezone = StringField(
+    timezone = TimezoneField(
         _l("Time zone"), default=DEFAULT_TIMEZONE, validators=[DataRequired(), _valid_timezone]
     )
-    default_locale = SelectField(
-        _l("Default language"), choices=[SelectChoice(k, label) for k, label in LANGUAGES.items()]
-    )
+    default_locale = SelectField(_l("Default language"), choices=LANGUAGE_CHOICES)
     street = StringField(_l("Street and number"), validators=[Length(max=120)])
     city = StringField(_l("City or county"), validators=[Length(max=60)])
     admin_email = EmailField(
-        _l("First admin's e-mail"), validators=[DataRequired(), Email(), Length(max=254)]
+        _l("First admin's e-mail"), validators=[DataRequired(), valid_email(), Length(max=254)]
     )
 
 
@@ -118,10 +149,8 @@ class CommunityProfileForm(BaseForm):
         validators=[InputRequired(), NumberRange(min=0, max=1_000_000)],
         render_kw={"inputmode": "numeric"},
     )
-    timezone = StringField(_l("Time zone"), validators=[DataRequired(), _valid_timezone])
-    default_locale = SelectField(
-        _l("Default language"), choices=[SelectChoice(k, label) for k, label in LANGUAGES.items()]
-    )
+    timezone = TimezoneField(_l("Time zone"), validators=[DataRequired(), _valid_timezone])
+    default_locale = SelectField(_l("Default language"), choices=LANGUAGE_CHOICES)
     street = StringField(_l("Street and number"), validators=[Length(max=120)])
     city = StringField(_l("City or county"), validators=[Length(max=60)])
     open_registration = BooleanField(_l("Residents may ask to join by themselves"))
@@ -156,7 +185,7 @@ class DeclineForm(BaseForm):
 
 
 class InviteForm(BaseForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), valid_email(), Length(max=254)])
     role = SelectField(
         _l("Role"),
         choices=[SelectChoice(role, ROLE_LABELS[role]) for role in reversed(CORE_ROLES)],
@@ -168,4 +197,9 @@ class RolesForm(BaseForm):
         _l("Role"),
         choices=[SelectChoice(role, ROLE_LABELS[role]) for role in reversed(CORE_ROLES)],
     )
-    extra_roles = SelectMultipleField(_l("Module roles"), choices=[], validate_choice=True)
+    extra_roles = SelectMultipleField(
+        _l("Module roles"),
+        choices=[],
+        validate_choice=True,
+        invalid_choice_message=_l("“%(value)s” is not in the list."),
+    )

@@ -57,6 +57,11 @@ class MemberPickerWidget:
             "hx-target": f"#{options_id}",
             "hx-swap": "innerHTML",
             "hx-sync": "this:replace",
+            # Inside a form posted with htmx (hx_form), the form's hx-select, hx-confirm
+            # and hx-disabled-elt must not apply to the search: "unset" stops inheritance.
+            "hx-select": "unset",
+            "hx-confirm": "unset",
+            "hx-disabled-elt": "unset",
             **kwargs,
         }
         return Markup('<input {}><datalist id="{}">{}</datalist>').format(

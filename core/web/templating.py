@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date as date_type
 from datetime import datetime
 
-from flask import Flask, current_app, url_for
-from flask_babel import format_date, format_datetime
+from flask import Flask, current_app, request, url_for
+from flask_babel import gettext as _
+from flask_babel import to_user_timezone
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -13,6 +15,8 @@ from core.community.permissions import has_permission, membership
 from core.plugins.gateway import gateway
 from core.services.i18n import LANGUAGES, current_locale, localized
 from core.services.time import as_aware
+from core.web.form_feedback import page_messages, region_messages
+from core.web.joining import pending_join_requests
 from core.web.template_catalogues import (
     PluginCatalogues,
     plugin_gettext,
@@ -32,20 +36,26 @@ def money(fen: int | None) -> str:
     return f"{sign}¥{yuan:,}.{cents:02d}"
 
 
+# The two fixed patterns Babel would format ("yyyy年M月d日" and "yyyy-MM-dd", then "HH:mm"),
+# written out: a long list formats dozens of dates, and Babel's general formatter costs
+# more than the rest of a row. The time zone is Flask-Babel's (the community's).
+def _day(local: date_type) -> str:
+    if current_locale() == "en":
+        return f"{local.year:04d}-{local.month:02d}-{local.day:02d}"
+    return f"{local.year:04d}年{local.month}月{local.day}日"
+
+
 def date(value: datetime | None) -> str:
     if value is None:
         return ""
-    if current_locale() == "en":
-        return format_date(as_aware(value), "yyyy-MM-dd")
-    return format_date(as_aware(value), "yyyy年M月d日")
+    return _day(to_user_timezone(as_aware(value)))
 
 
 def datetime_(value: datetime | None) -> str:
     if value is None:
         return ""
-    if current_locale() == "en":
-        return format_datetime(as_aware(value), "yyyy-MM-dd HH:mm")
-    return format_datetime(as_aware(value), "yyyy年M月d日 HH:mm")
+    local = to_user_timezone(as_aware(value))
+    return f"{_day(local)} {local.hour:02d}:{local.minute:02d}"
 
 
 def nav_entries() -> list[dict]:
@@ -66,6 +76,60 @@ def nav_entries() -> list[dict]:
         for entry in collected
         if not entry.failed
     ]
+
+
+def _core_menu_items() -> tuple[list[dict], list[dict]]:
+    """Core's entries before and after the plugins' (label, endpoint), for this user."""
+    first = [{"plugin": "", "label": _("Dashboard"), "url": url_for("community.dashboard")}]
+    last = [{"plugin": "", "label": _("Search"), "url": url_for("community.search")}]
+    if has_permission("core.members"):
+        last.append({"plugin": "", "label": _("Members"), "url": url_for("community.members")})
+    # Join requests show only while some wait, with their count (core/web/joining.py).
+    waiting = pending_join_requests()
+    if waiting:
+        last.append(
+            {
+                "plugin": "",
+                "label": _("Join requests"),
+                "url": url_for("joining.requests"),
+                "badge": waiting,
+                "badge_id": "join-requests-count",
+            }
+        )
+    for permission, label, endpoint in (
+        ("core.settings", _("Settings"), "community.settings"),
+        ("core.audit", _("Audit log"), "community.audit_log"),
+    ):
+        if has_permission(permission):
+            last.append({"plugin": "", "label": label, "url": url_for(endpoint)})
+    return first, last
+
+
+def _menu_match(entry: dict, path: str, blueprint: str | None) -> int:
+    """How well an entry names the current page: 3 its own URL, 2 a page under it (the
+    longer URL wins), 1 a page of its plugin; 0 not at all."""
+    url = entry["url"].split("?", 1)[0]
+    if path == url:
+        return 3 * 10_000
+    # The dashboard's URL is the prefix of every community page: only itself matches it.
+    if entry["url"] != url_for("community.dashboard") and path.startswith(url.rstrip("/") + "/"):
+        return 2 * 10_000 + len(url)
+    return 1 if entry["plugin"] and entry["plugin"] == blueprint else 0
+
+
+def community_menu() -> list[dict]:
+    """The community menu with exactly one entry marked ``current`` (the one that best
+    names the page), or none on pages outside the menu (the account page)."""
+    if current_community() is None:
+        return []
+    first, last = _core_menu_items()
+    entries = first + nav_entries() + last
+    path = request.path
+    blueprint = request.blueprints[0] if request.blueprints else None
+    scores = [_menu_match(entry, path, blueprint) for entry in entries]
+    best = max(scores, default=0)
+    chosen = scores.index(best) if best else -1
+    return [dict(entry, current=index == chosen) for index, entry in enumerate(entries)]
 
 
 def plugin_stylesheets() -> list[str]:
@@ -100,6 +164,15 @@ def community_context() -> dict:
     return {"community": current_community()}
 
 
+def typed(value) -> Markup:
+    """Text people typed (a name, a title), marked as data in the page: ``<bdi data-user>``
+    keeps its direction apart from the words around it, and the page-language test knows
+    that it is not UI text. Empty values give nothing."""
+    if value is None or value == "":
+        return Markup("")
+    return Markup("<bdi data-user>%s</bdi>") % value
+
+
 def dict_without(args, key: str) -> dict:
     """Query arguments minus one key (for pager links that keep the filters)."""
     return {k: v for k, v in args.items() if k != key}
@@ -110,10 +183,18 @@ def install(app: Flask) -> None:
     app.jinja_env.add_extension(PluginCatalogues)
     app.jinja_env.extend(gongzhi_plugin_ids=catalogues.plugin_ids)
     app.jinja_env.filters.update(
-        money=money, date=date, datetime=datetime_, localized=localized, dict_without=dict_without
+        money=money,
+        date=date,
+        datetime=datetime_,
+        localized=localized,
+        dict_without=dict_without,
+        typed=typed,
     )
     app.jinja_env.globals.update(
         nav_entries=nav_entries,
+        community_menu=community_menu,
+        page_messages=page_messages,
+        region_messages=region_messages,
         plugin_stylesheets=plugin_stylesheets,
         slot=slot,
         has_permission=has_permission,

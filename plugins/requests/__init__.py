@@ -20,8 +20,13 @@ from core.plugin_api import (
     has_permission,
     hookimpl,
     plugin_settings,
+    render,
 )
-from plugins.requests import hookspecs  # noqa: F401  (the host adds them: pm.add_hookspecs)
+from plugins.requests import (
+    counts,
+    hookspecs,  # noqa: F401  (the host adds them: pm.add_hookspecs)
+)
+from plugins.requests.models import MAX_CLOSE_TARGET_DAYS
 
 meta = PluginMeta(
     id="requests",
@@ -31,11 +36,21 @@ meta = PluginMeta(
         "zh_Hans": "居民随手拍反映问题，按三事分流（大事红、小事橙、私事黄）办理，"
         "首诉人验收，民情台账与公示。",
         "en": "Residents report matters; staff triage them as red, orange or yellow "
-        "(三事分流), the requester checks the result; ledger and public board.",
+        "(the three-matters triage), the requester checks the result; ledger and public board.",
     },
     api=">=1.3,<2",  # 1.3: member_column, MemberField
     order=20,
 )
+
+
+counts.install()  # the ledger counts follow every write to a request
+
+
+@hookimpl
+def cli_commands():
+    from plugins.requests.cli import requests_cli
+
+    return [requests_cli]
 
 
 @hookimpl
@@ -72,13 +87,6 @@ def notification_kinds() -> list[NotificationKind]:
     return KINDS
 
 
-@hookimpl
-def cli_commands():
-    from plugins.requests.cli import requests_cli
-
-    return [requests_cli]
-
-
 def _label(zh: str, en: str) -> dict[str, str]:
     return {"zh_Hans": zh, "en": en}
 
@@ -106,7 +114,7 @@ def settings_schema():
             7,
             _label("办结目标（天）", "Time-to-close target (days)"),
             minimum=1,
-            maximum=365,
+            maximum=MAX_CLOSE_TARGET_DAYS,  # the kept counts are exact up to it
         ),
         SettingField(
             "red_deadline_days",
@@ -119,10 +127,14 @@ def settings_schema():
         SettingField(
             "max_photo_mb",
             "int",
-            5,
-            _label("照片大小上限（MB）", "Photo size limit (MB)"),
+            20,
+            _label("每张照片最大（MB）", "Largest photo accepted (MB)"),
+            help=_label(
+                "照片保存前会自动缩小，这里只限制上传的原图。",
+                "Photos are scaled down before they are stored; this only limits what is sent.",
+            ),
             minimum=1,
-            maximum=20,
+            maximum=40,
         ),
         SettingField(
             "per_page",
@@ -182,6 +194,15 @@ def dashboard_widgets():
         return widget_html()
 
     return [Widget("requests", meta.label, render, order=20)]
+
+
+@hookimpl
+def template_slot(slot):
+    # A resident's main action, large at the top of the dashboard (staff have the ledger).
+    resident = has_permission("requests.report") and not has_permission("requests.handle")
+    if slot == "dashboard_top" and resident:
+        return render("requests/_main_action.html")
+    return None
 
 
 @hookimpl

@@ -20,10 +20,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from core.plugin_api import BaseForm, IdempotencyKeyField, MemberField, optional_id
+from plugins.requests import photos as photo_store
 from plugins.requests.i18n import _l
 from plugins.requests.labels import CHANNEL_LABELS, CONTACT_LABELS, KIND_LABELS
 from plugins.requests.models import KINDS
-from plugins.requests.photos import MAX_PHOTOS, sniff
+from plugins.requests.photos import MAX_PHOTOS
 
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,19}$")
 
@@ -48,11 +49,14 @@ class ReportForm(BaseForm):
         _l("Details (optional)"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 3}
     )
     category_id = SelectField(
-        _l("Category (optional)"), coerce=optional_id, validate_choice=False
+        _l("Category (optional)"),
+        coerce=optional_id,
+        validate_choice=False,
+        render_kw={"data-user": ""},  # the community's own category names
     )
     photos = MultipleFileField(
-        _l("Photos (optional, up to 3: JPEG, PNG or WebP)"),
-        render_kw={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"},
+        _l("Photos (optional, up to 3)"),
+        render_kw={"accept": "image/jpeg,image/png,image/webp"},
     )
     contact_preference = SelectField(
         _l("How should we get back to you?"),
@@ -60,53 +64,65 @@ class ReportForm(BaseForm):
         default="message",
     )
     contact_phone = StringField(
-        _l("Phone (if we should call)"),
-        validators=[Optional(), Length(max=40)],
+        _l("Phone (needed if we should call you)"),
+        # No Optional(): it would stop the chain before validate_contact_phone, which
+        # requires a number when "Call me" is chosen.
+        validators=[Length(max=40)],
         render_kw={"inputmode": "tel", "autocomplete": "tel"},
     )
     anonymous = BooleanField(_l("Keep my grid off the public board"), default=True)
 
-    max_photo_bytes = 5 * 1024 * 1024
+    max_photo_bytes = 20 * 1024 * 1024
 
-    def __init__(self, *args, categories=(), max_photo_mb: int = 5, **kwargs):
+    def __init__(
+        self, *args, categories=(), max_photo_mb: int = 20, kept=(), user_id=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.category_id.choices = [("", _l("I don't know"))] + [(c.id, c.name) for c in categories]
         self._category_ids = {c.id for c in categories}
         self.max_photo_bytes = max_photo_mb * 1024 * 1024
-        self.photo_files: list[tuple[bytes, str, str]] = []
+        self._user_id = user_id
+        # Photos kept from an earlier try of this form (tokens of this person's pending
+        # photos); unknown or foreign tokens are dropped without a word.
+        found = (photo_store.kept(t, user_id) for t in dict.fromkeys(kept)) if user_id else ()
+        self.photo_files: list[photo_store.Photo] = [p for p in found if p is not None]
 
     def validate_category_id(self, field):
         if field.data is not None and field.data not in self._category_ids:
             raise ValidationError(_l("Choose a category from the list."))
 
     def validate_contact_phone(self, field):
-        if self.contact_preference.data == "phone" and not field.data:
+        phone = (field.data or "").strip()
+        if self.contact_preference.data == "phone" and not phone:
             raise ValidationError(_l("Give a phone number, or choose another way to reply."))
-        if field.data and not PHONE.match(field.data.strip()):
+        if phone and not PHONE.match(phone):
             raise ValidationError(_l("This does not look like a phone number."))
 
     def validate_photos(self, field):
+        """Each good photo is kept even when another one (or another field) fails, so a
+        second try never asks for the same photo twice."""
         files = [f for f in (field.data or []) if getattr(f, "filename", "")]
-        if len(files) > MAX_PHOTOS:
-            raise ValidationError(_l("At most %(n)d photos.", n=MAX_PHOTOS))
-        checked = []
+        errors = []
         for upload in files:
+            if len(self.photo_files) >= MAX_PHOTOS:
+                errors.append(_l("At most %(n)d photos.", n=MAX_PHOTOS))
+                break
             data = upload.read(self.max_photo_bytes + 1)
             if len(data) > self.max_photo_bytes:
-                raise ValidationError(
+                errors.append(
                     _l(
                         "%(name)s is larger than %(mb)d MB.",
                         name=upload.filename,
                         mb=self.max_photo_bytes // (1024 * 1024),
                     )
                 )
-            kind = sniff(data[:16])
-            if kind is None:
-                raise ValidationError(
-                    _l("%(name)s is not a JPEG, PNG or WebP photo.", name=upload.filename)
-                )
-            checked.append((data, *kind))
-        self.photo_files = checked
+                continue
+            try:
+                self.photo_files.append(photo_store.process(data, upload.filename))
+            except photo_store.PhotoError as exc:
+                errors.append(exc.args[0])
+        if errors:
+            raise ValidationError(" ".join(str(e) for e in errors))
 
 
 class DeskReportForm(ReportForm):
@@ -128,7 +144,9 @@ class DeskReportForm(ReportForm):
 
 
 class ClassifyForm(BaseForm):
-    category_id = SelectField(_l("Category"), coerce=optional_id, validate_choice=False)
+    category_id = SelectField(
+        _l("Category"), coerce=optional_id, validate_choice=False, render_kw={"data-user": ""}
+    )
     kind = SelectField(
         _l("Kind"),
         choices=[SelectChoice("", _l("Choose…"))]
@@ -157,16 +175,16 @@ class ReferForm(BaseForm):
     """大事: 承办单位、承办科室、承办人员 and a deadline."""
 
     department = StringField(
-        _l("Department (承办单位)"),
+        _l("Department"),
         validators=[DataRequired(_l("Name the department.")), Length(max=120)],
     )
-    office = StringField(_l("Office (承办科室)"), validators=[Optional(), Length(max=120)])
+    office = StringField(_l("Office"), validators=[Optional(), Length(max=120)])
     handler = StringField(
-        _l("Handler (承办人)"),
+        _l("Handler"),
         validators=[DataRequired(_l("Name the person handling it.")), Length(max=80)],
     )
     deadline = DateField(
-        _l("Deadline (限时办结)"),
+        _l("Deadline"),
         validators=[DataRequired(_l("Give a deadline as a date."))],
     )
 
@@ -181,7 +199,11 @@ class AssignForm(BaseForm):
     """小事: to a committee (offered by plugins such as committees) or to a member, picked
     by name or e-mail: a community of 3,000 households is no list to scroll."""
 
-    assignee = SelectField(_l("Assign to a committee"), validators=[Optional()])
+    assignee = SelectField(
+        _l("Assign to a committee"),
+        validators=[Optional()],
+        render_kw={"data-user": ""},  # the committees' own names
+    )
     member = MemberField(_l("Or to a member"), validators=[Optional()])
     deadline = DateField(_l("Deadline (optional)"), validators=[Optional()])
 
@@ -234,7 +256,9 @@ class ServiceReferralForm(BaseForm):
     """私事: point the resident to a service or to volunteers."""
 
     target = SelectField(
-        _l("Refer to"), validators=[DataRequired(_l("Choose a service or a volunteer team."))]
+        _l("Refer to"),
+        validators=[DataRequired(_l("Choose a service or a volunteer team."))],
+        render_kw={"data-user": ""},  # the service directory's names
     )
     message = TextAreaField(
         _l("Message to the resident"),
@@ -302,7 +326,7 @@ class CategoryForm(BaseForm):
 
 class ServiceForm(BaseForm):
     field = StringField(
-        _l("Field (家政, 家电, 餐饮 …)"),
+        _l("Field (housekeeping, repairs, meals …)"),
         validators=[DataRequired(_l("Name the field.")), Length(max=30)],
     )
     name = StringField(

@@ -169,7 +169,8 @@ def refer_to_service(
     req.owner, req.assignee_key = label, key
     _step(req, "service", actor_id, f"{label} {contact}".strip())
     answer = "\n".join(p for p in (f"{label} {contact}".strip(), message) if p)
-    reply(req, targets, actor_id, text=answer, outcome=_("Referred to %(label)s", label=label))
+    # No outcome text is stored: labels.outcome_text words it in each reader's language.
+    reply(req, targets, actor_id, text=answer, outcome="")
     if key.count(":") and not key.startswith("service:"):
         emit("request_referred", request_id=req.id, number=req.number, referral_key=key)
 

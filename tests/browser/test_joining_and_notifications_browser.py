@@ -86,7 +86,7 @@ def test_sign_up_find_ask_to_join_approved_and_read_a_members_notice(
     expect(phone).to_have_url(f"{base}/c/heyunlu/")
     expect(phone.locator("#bell-count")).to_have_count(0)
     phone.get_by_role("navigation", name="社区菜单").get_by_role("link", name="公告栏").click()
-    notice = phone.locator("article.notice", has_text="楼栋长工作例会")
+    notice = phone.locator(".rlist-table tbody tr", has_text="楼栋长工作例会")  # a card
     expect(notice).to_contain_text("仅成员可见")
     notice.get_by_role("link", name="楼栋长工作例会").click()
     expect(phone.get_by_text("周三下午到社区会议室开会。")).to_be_visible()

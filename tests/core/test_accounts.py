@@ -55,7 +55,7 @@ def test_sign_up_then_log_out_and_in_again(app, client):
                 "password": "long enough 1",
                 "confirm": "long enough 1",
             },
-            "Invalid email address",
+            "Enter a valid e-mail address",
         ),
         (
             {"name": "A", "email": "a@example.org", "password": "short", "confirm": "short"},

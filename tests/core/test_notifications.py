@@ -215,3 +215,39 @@ def test_never_shown_in_another_community(
     # A non-member of a community cannot open its list at all.
     outsider = login(make_user("outsider@example.org", other_community))
     assert outsider.get("/c/alpha/notifications").status_code == 403
+
+
+def test_whom_to_tell_is_found_by_the_database_in_a_large_community(
+    app, community, staff, make_members
+):
+    """``members_with_permission`` for a staff permission loads only people with a role
+    beyond "member" (or a plugin's role): telling staff of a new request in a community of
+    2,000 residents loads a handful of rows, not every membership."""
+    from sqlalchemy import event
+
+    from core.plugin_api import members_with_permission
+    from tenants.models import Membership
+
+    make_members(community, 2_000)
+    helper = make_members(community, 1)[0]
+    with app.app_context(), tenant_scope(community.id):
+        row = db.session.execute(
+            db.select(Membership).where(Membership.user_id == helper)
+        ).scalar_one()
+        row.extra_roles = ["volunteer_lead"]  # a plugin's role: a candidate, asked about
+        db.session.commit()
+
+    loaded: list[int] = []
+
+    def on_load(target, _context):
+        loaded.append(target.user_id)
+
+    event.listen(Membership, "load", on_load)
+    try:
+        with app.test_request_context(), tenant_scope(community.id):
+            ids = {person.user_id for person in members_with_permission("core.join_requests")}
+    finally:
+        event.remove(Membership, "load", on_load)
+    assert staff.id in ids and helper not in ids
+    assert helper in loaded
+    assert len(loaded) < 10, len(loaded)  # without the database's filter: 2,000 and more

@@ -30,7 +30,7 @@ def test_operator_creates_a_community_and_invites_its_admin(app, operator_client
     response = operator_client.post("/operator/communities/new", data=NEW_COMMUNITY)
     assert response.status_code == 302
     console = operator_client.get("/operator/").get_data(as_text=True)
-    assert "绿地北社区" in console and "3600" in console and "notices" in console
+    assert "绿地北社区" in console and "3600" in console and "公告栏" in console
     with app.app_context(), all_tenants():
         tenant = db.session.execute(db.select(Tenant).filter_by(slug="lvdi-north")).scalar_one()
         assert tenant.kind == "urban" and tenant.households == 3600
@@ -58,7 +58,7 @@ def test_operator_creates_a_community_and_invites_its_admin(app, operator_client
         ("households", "-5", "between 0 and 1000000"),
         ("households", "many", "Enter a whole number."),
         ("timezone", "Mars/Olympus", "Unknown time zone"),
-        ("admin_email", "nobody", "Invalid email"),
+        ("admin_email", "nobody", "Enter a valid e-mail address"),
         ("name_zh", "", "This field is required"),
         ("kind", "suburban", "Not a valid choice"),
     ],

@@ -11,12 +11,12 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from core.plugin_api import (
+    ExportColumn,
     audit,
     commit,
-    csv_response,
-    current_tenant,
     db,
     emit,
+    export_response,
     has_permission,
     paginate,
     parse_id,
@@ -24,8 +24,6 @@ from core.plugin_api import (
     public,
     render,
     requires,
-    to_local,
-    xlsx_response,
 )
 from gongzhi_survey.forms import PollForm
 from gongzhi_survey.i18n import _
@@ -134,12 +132,14 @@ def close(poll_id: int):
 def download(poll_id: int, fmt: str):
     """The results as a spreadsheet: ``/<poll>/results.csv`` or ``/<poll>/results.xlsx``."""
     poll = _poll_or_404(poll_id)
-    # Excel has no time zones: the community's wall-clock time, as text.
-    started = to_local(poll.created_at, current_tenant().timezone).strftime("%Y-%m-%d %H:%M")
-    header = [_("Option"), _("Votes"), _("Started")]
-    rows = [(option.label, votes, started) for option, votes in tally(poll)]
-    respond = csv_response if fmt == "csv" else xlsx_response
-    return respond(f"survey-{poll.id}.{fmt}", header, rows)
+    columns = [
+        ExportColumn(_("Option"), width=30),
+        ExportColumn(_("Votes"), "int"),
+        ExportColumn(_("Started"), "datetime"),  # the community's wall-clock time
+    ]
+    rows = [(option.label, votes, poll.created_at) for option, votes in tally(poll)]
+    name = _("Results of the poll")
+    return export_response(name, columns, rows, fmt=fmt, key=f"survey-{poll.id}")
 
 
 @bp.route("/results")

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, request, url_for
 from flask_login import current_user
 
-from core.plugin_api import commit, db, find_member, get_member, requires
+from core.plugin_api import (
+    commit,
+    db,
+    find_member,
+    form_success,
+    get_member,
+    requires,
+    show_messages_in,
+)
 from plugins.requests import catalogue, workflow
 from plugins.requests.forms import (
     AssignForm,
@@ -23,7 +31,6 @@ from plugins.requests.views import (
     bp,
     end_of_day,
     request_or_404,
-    settings,
     targets,
     today_local,
 )
@@ -33,16 +40,14 @@ from plugins.requests.views.detail import (
     referral_choices,
     render_show,
 )
-from plugins.requests.views.resident import file_report, flash_repeat
+from plugins.requests.views.resident import file_report, render_report, report_filed, report_form
 
 
 @bp.route("/desk", methods=["GET", "POST"])
 @requires("requests.handle")
 def desk():
     """A request taken at the desk or by phone, entered for the resident."""
-    form = DeskReportForm(
-        categories=catalogue.active_categories(), max_photo_mb=settings()["max_photo_mb"]
-    )
+    form = report_form(DeskReportForm)
     member = None
     if request.method == "POST" and form.requester_email.data:
         member = find_member(form.requester_email.data)
@@ -58,20 +63,21 @@ def desk():
             requester_name=(form.requester_name.data or (member.name if member else "")).strip(),
             channel=form.channel.data,
         )
-        if once.repeated:
-            flash_repeat()
-        else:
-            flash(_("Request %(number)s entered.", number=number), "success")
-        return redirect(url_for("requests.show", request_id=once.result_id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("requests/new.html", form=form, desk=True), status
+        return report_filed(once, _("Request %(number)s entered.", number=number))
+    return render_report(form, desk=True)
 
 
 def _done(req, message: str):
-    request_id = req.id  # before the commit: nothing is read back after it
+    """Saved: the message goes where the person is, in the handling section (htmx), or at
+    the top of the reloaded request page."""
+    request_id = req.id  # before the commit: nothing is read back after it but the page
     commit()
-    flash(message, "success")
-    return redirect(url_for("requests.show", request_id=request_id))
+    return form_success(
+        message,
+        redirect_to=url_for("requests.show", request_id=request_id),
+        region="rq-handle",
+        render=lambda: render_show(request_or_404(request_id)),
+    )
 
 
 def _run(req, form_name: str, form, step):
@@ -82,6 +88,7 @@ def _run(req, form_name: str, form, step):
         db.session.rollback()
         form.form_errors.append(str(exc))
         flash(str(exc), "error")
+        show_messages_in("rq-handle")
         return render_show(request_or_404(req.id), 409, **{form_name: form})
     return None
 

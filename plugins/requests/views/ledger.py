@@ -2,31 +2,56 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
+from dataclasses import dataclass
+from datetime import datetime
 
 from flask import render_template, request
-from sqlalchemy.orm import joinedload
 
 from core.plugin_api import (
-    csv_response,
+    ExportColumn,
     current_tenant,
     db,
+    export_response,
     paginate,
     requires,
     to_local,
-    xlsx_response,
 )
-from plugins.requests import catalogue, clock, ledger, workflow
-from plugins.requests.labels import CLOSED_HOW_LABELS, KIND_SHORT, STATUS_LABELS
-from plugins.requests.models import Request
+from plugins.requests import catalogue, clock, counts, ledger, workflow
+from plugins.requests.i18n import _
+from plugins.requests.labels import CLOSED_HOW_LABELS, KIND_SHORT, STATUS_LABELS, outcome_text
+from plugins.requests.models import Category, Request, number, with_category
 from plugins.requests.views import bp, settings, targets
 
 
-def _owners() -> list[str]:
-    rows = db.session.execute(
-        db.select(Request.owner).where(Request.owner != "").distinct().order_by(Request.owner)
-    ).scalars()
-    return list(rows)
+@dataclass(frozen=True)
+class Line:
+    """One row of the ledger list: what it shows, read as columns, not whole requests."""
+
+    id: int
+    number: str
+    kind: str | None
+    title: str
+    category: str
+    status: str
+    owner: str
+    handler: str
+    deadline: datetime | None
+    created_at: datetime
+
+
+LIST_COLUMNS = (
+    Request.id,
+    Request.year,
+    Request.seq,
+    Request.kind,
+    Request.title,
+    Category.name,
+    Request.status,
+    Request.owner,
+    Request.handler,
+    Request.deadline,
+    Request.created_at,
+)
 
 
 @bp.route("/ledger")
@@ -36,51 +61,70 @@ def ledger_page():
     now = clock.now()
     tz = current_tenant().timezone
     base = filters.apply(db.select(Request), tz, now)
-    page = paginate(
-        base.options(joinedload(Request.category), joinedload(Request.requester)),
-        Request.id,
-        per_page=settings()["per_page"],
+    listed = filters.apply(
+        db.select(*LIST_COLUMNS).outerjoin(Category, with_category(Request)), tz, now
     )
+    page = paginate(listed, Request.id, per_page=settings()["per_page"])
+    page.items = [
+        Line(
+            r.id,
+            number(r.year, r.seq),
+            r.kind,
+            r.title,
+            r.name or "",
+            r.status,
+            r.owner,
+            r.handler,
+            r.deadline,
+            r.created_at,
+        )
+        for r in page.items
+    ]
     months = ledger.months_back(to_local(now, tz).date())
-    table = ledger.monthly_counts(base, months)
+    if filters.counted:  # the whole ledger, or one kind/status: the kept counts
+        figures = ledger.figures_from_counts(filters, targets(), now)
+        table = counts.monthly(months, filters.kind, filters.status)
+    else:  # a narrower filter: aggregate its rows
+        figures = ledger.figures(base, targets(), now)
+        table = ledger.monthly_counts(base, months)
     context = {
         "filters": filters,
         "page": page,
-        "figures": ledger.figures(base, targets(), now),
+        "figures": figures,
         "targets": targets(),
         "table": table,
         "chart": ledger.chart_bars(table),
         "categories": catalogue.all_categories(),
-        "owners": _owners(),
+        "owners": counts.owners(),
         "is_overdue": lambda r: workflow.is_overdue(r, now),
     }
     return render_template("requests/ledger.html", **context), 422 if filters.errors else 200
 
 
-EXPORT_HEADER = [
-    "编号 Number",
-    "类别 Kind",
-    "状态 Status",
-    "分类 Category",
-    "事项 Matter",
-    "地点 Place",
-    "网格 Grid",
-    "责任主体 Owner",
-    "承办科室 Office",
-    "承办人 Handler",
-    "限时 Deadline",
-    "受理时间 Received",
-    "首次响应(分) First response (min)",
-    "办结时间 Closed",
-    "办结方式 Closed how",
-    "结果 Outcome",
-]
+def export_columns() -> list[ExportColumn]:
+    """The export's columns, headed in the reader's language."""
+    return [
+        ExportColumn(_("Number"), width=11),
+        ExportColumn(_("Kind"), width=12),
+        ExportColumn(_("Status")),
+        ExportColumn(_("Category")),
+        ExportColumn(_("Matter"), width=40),
+        ExportColumn(_("Where"), width=18),
+        ExportColumn(_("Grid")),
+        ExportColumn(_("Owner"), width=20),
+        ExportColumn(_("Office")),
+        ExportColumn(_("Handler")),
+        ExportColumn(_("Deadline"), "datetime"),
+        ExportColumn(_("Received"), "datetime"),
+        ExportColumn(_("First response (min)"), "number"),
+        ExportColumn(_("Closed"), "datetime"),
+        ExportColumn(_("Closed how"), width=18),
+        ExportColumn(_("Outcome"), width=40),
+    ]
 
 
 def _export_rows(filters: ledger.Filters) -> list[list]:
     """Plain column rows (no ORM objects): the export streams after the request ends."""
-    from plugins.requests.models import Category
-
     tz = current_tenant().timezone
     select = filters.apply(
         db.select(
@@ -101,23 +145,16 @@ def _export_rows(filters: ledger.Filters) -> list[list]:
             Request.closed_at,
             Request.closed_how,
             Request.outcome,
-        ).outerjoin(
-            Category,
-            db.and_(Category.id == Request.category_id, Category.tenant_id == Request.tenant_id),
-        ),
+            Request.assignee_key,
+        ).outerjoin(Category, with_category(Request)),
         tz,
     ).order_by(Request.id)
 
-    # Labels and the zone are resolved once, not per row: at 100,000 rows it matters.
-    zone = ZoneInfo(tz)
+    # Labels are resolved once, not per row: at 100,000 rows it matters. Times stay
+    # datetimes: the export writes them as dates in the community's time zone.
     kinds = {k: str(v) for k, v in KIND_SHORT.items()}
     statuses = {k: str(v) for k, v in STATUS_LABELS.items()}
     closed_how = {k: str(v) for k, v in CLOSED_HOW_LABELS.items()}
-
-    def when(value):
-        if value is None:
-            return ""
-        return value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
     rows = []
     for r in db.session.execute(select):
@@ -134,12 +171,12 @@ def _export_rows(filters: ledger.Filters) -> list[list]:
                 r.owner,
                 r.office,
                 r.handler,
-                when(r.deadline),
-                when(r.created_at),
-                round(minutes / 60, 1) if minutes is not None else "",
-                when(r.closed_at),
+                r.deadline,
+                r.created_at,
+                round(minutes / 60, 1) if minutes is not None else None,
+                r.closed_at,
                 closed_how.get(r.closed_how, ""),
-                r.outcome,
+                outcome_text(r.outcome, r.kind, r.assignee_key, r.owner),
             ]
         )
     return rows
@@ -149,8 +186,8 @@ def _export_rows(filters: ledger.Filters) -> list[list]:
 @requires("requests.handle")
 def ledger_csv():
     filters = ledger.Filters.from_args(request.args)
-    return csv_response(
-        f"requests-{current_tenant().slug}.csv", EXPORT_HEADER, _export_rows(filters)
+    return export_response(
+        _("Request ledger"), export_columns(), _export_rows(filters), fmt="csv", key="requests"
     )
 
 
@@ -158,6 +195,6 @@ def ledger_csv():
 @requires("requests.handle")
 def ledger_xlsx():
     filters = ledger.Filters.from_args(request.args)
-    return xlsx_response(
-        f"requests-{current_tenant().slug}.xlsx", EXPORT_HEADER, _export_rows(filters)
+    return export_response(
+        _("Request ledger"), export_columns(), _export_rows(filters), key="requests"
     )

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from core.plugin_api import Once, commit, db, paginate, requires, run_once
+from core.plugin_api import (
+    Once,
+    commit,
+    db,
+    form_success,
+    paginate,
+    requires,
+    run_once,
+    show_messages_in,
+)
 from plugins.requests import catalogue, photos, workflow
 from plugins.requests.forms import CheckForm, RejectForm, ReportForm
 from plugins.requests.i18n import _
@@ -23,16 +32,34 @@ def index():
     return render_template("requests/index.html", page=page)
 
 
-def save_photos(req: Request, files: list[tuple[bytes, str, str]]) -> None:
-    for data, content_type, extension in files:
+def save_photos(req: Request, files: list[photos.Photo]) -> None:
+    for photo in files:
         db.session.add(
             Photo(
                 request_id=req.id,
-                stored_name=photos.save(data, extension),
-                content_type=content_type,
-                size=len(data),
+                stored_name=photos.store(photo, current_user.id),
+                content_type=photo.content_type,
+                size=len(photo.data),
             )
         )
+
+
+def report_form(form_class: type[ReportForm]) -> ReportForm:
+    """The report form, with the photos this person chose in an earlier, failed try."""
+    return form_class(
+        categories=catalogue.active_categories(),
+        max_photo_mb=settings()["max_photo_mb"],
+        kept=request.form.getlist("kept_photo"),
+        user_id=current_user.id,
+    )
+
+
+def render_report(form: ReportForm, desk: bool):
+    """The form again; after a failed POST its good photos are kept and shown (422)."""
+    if request.method != "POST":
+        return render_template("requests/new.html", form=form, desk=desk, kept=[]), 200
+    kept = [photos.keep(photo, current_user.id) for photo in form.photo_files]
+    return render_template("requests/new.html", form=form, desk=desk, kept=kept), 422
 
 
 def report_fields(form: ReportForm) -> dict:
@@ -66,27 +93,40 @@ def file_report(form: ReportForm, **fields) -> tuple[Once, str]:
     return once, number.get("value", "")
 
 
-def flash_repeat() -> None:
-    flash(_("This request was already received; it was not stored twice."), "info")
+def report_filed(once: Once, message: str):
+    """After a report: its page, with ``message``, or with a note that a repeat of the
+    same form (a second tap, a resent form) stored nothing new."""
+    if once.repeated:
+        return form_success(
+            _("This request was already received; it was not stored twice."),
+            redirect_to=url_for("requests.show", request_id=once.result_id),
+            category="info",
+        )
+    return form_success(message, redirect_to=url_for("requests.show", request_id=once.result_id))
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @requires("requests.report")
 def create():
-    form = ReportForm(
-        categories=catalogue.active_categories(), max_photo_mb=settings()["max_photo_mb"]
-    )
+    form = report_form(ReportForm)
     if form.validate_on_submit():
         once, number = file_report(
             form, actor_id=current_user.id, requester_id=current_user.id, channel="online"
         )
-        if once.repeated:
-            flash_repeat()
-        else:
-            flash(_("Thank you. Your request %(number)s was received.", number=number), "success")
-        return redirect(url_for("requests.show", request_id=once.result_id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("requests/new.html", form=form, desk=False), status
+        return report_filed(
+            once,
+            _("Thank you. Your request %(number)s was received.", number=number),
+        )
+    return render_report(form, desk=False)
+
+
+@bp.route("/new/photos/<token>")
+def kept_photo(token: str):
+    """A photo kept from a failed try of the form: only for the person who chose it."""
+    path = photos.kept_path(token, current_user.id)
+    if path is None:
+        abort(404)
+    return send_file(path, mimetype=photos.KINDS[path.suffix[1:]], max_age=0)
 
 
 @bp.route("/<int:request_id>")
@@ -101,6 +141,15 @@ def _own_request(request_id: int) -> Request:
     return req
 
 
+def _checked(req: Request, message: str):
+    return form_success(
+        message,
+        redirect_to=url_for("requests.show", request_id=req.id),
+        region="rq-check",
+        render=lambda: render_show(request_or_404(req.id)),
+    )
+
+
 @bp.route("/<int:request_id>/accept", methods=["POST"])
 @requires("requests.report")
 def accept(request_id: int):
@@ -112,10 +161,10 @@ def accept(request_id: int):
         workflow.accept(req, current_user.id, form.note.data or "")
     except workflow.WorkflowError as exc:
         flash(str(exc), "error")
+        show_messages_in("rq-check")
         return render_show(req, 409)
     commit()
-    flash(_("Thank you. The request is closed."), "success")
-    return redirect(url_for("requests.show", request_id=req.id))
+    return _checked(req, _("Thank you. The request is closed."))
 
 
 @bp.route("/<int:request_id>/reject", methods=["POST"])
@@ -129,10 +178,10 @@ def reject(request_id: int):
         workflow.reject(req, current_user.id, form.reason.data.strip())
     except workflow.WorkflowError as exc:
         flash(str(exc), "error")
+        show_messages_in("rq-check")
         return render_show(req, 409)
     commit()
-    flash(_("Noted. The request is open again and will be handled further."), "success")
-    return redirect(url_for("requests.show", request_id=req.id))
+    return _checked(req, _("Noted. The request is open again and will be handled further."))
 
 
 @bp.route("/<int:request_id>/photos/<int:photo_id>")

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import io
 import re
+
+from PIL import Image
 
 from plugins.requests.models import Request
 
 BASE = "/c/alpha/requests"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def image_bytes(width: int = 40, height: int = 30, fmt: str = "PNG", **save) -> bytes:
+    """A real picture (a colour gradient, so JPEG has something to compress)."""
+    image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    out = io.BytesIO()
+    image.save(out, fmt, **save)
+    return out.getvalue()
+
+
+PNG = image_bytes()
 
 
 def report(client, title="楼下餐馆油烟直排", **fields):
@@ -48,7 +61,8 @@ def category_id(app, community, name: str) -> int:
 def bulk_requests(
     app, community, count: int, category_ids=(), requester_id=None, offset: int = 0
 ) -> None:
-    """Insert ``count`` requests in one statement (all kinds, statuses, some overdue)."""
+    """Insert ``count`` requests in one statement (all kinds, statuses, some overdue), then
+    rebuild the ledger counts, as every bulk loader must (plugins/requests/counts.py)."""
     from datetime import UTC, datetime, timedelta
 
     import sqlalchemy as sa
@@ -101,6 +115,9 @@ def bulk_requests(
                 "close_reason": "",
             }
         )
+    from plugins.requests import counts
+
     with app.app_context(), tenant_scope(community.id):
         db.session.execute(sa.insert(Request.__table__), rows)
+        counts.rebuild(db.session.connection(), community.id)
         db.session.commit()

@@ -15,7 +15,8 @@ def test_stylesheet_is_linked_served_and_no_page_has_inline_styles(
     ledger = staff_client.get(f"{BASE}/ledger")
     assert ledger.status_code == 200
     head = ledger.get_data(as_text=True).split("</head>", 1)[0]
-    assert re.search(rf'<link rel="stylesheet" href="{re.escape(STYLESHEET)}"', head)
+    # versioned by content (?v=…): cached for a year, a new URL when it changes
+    assert re.search(rf'<link rel="stylesheet" href="{re.escape(STYLESHEET)}\?v=[0-9a-f]+"', head)
 
     css = client.get(STYLESHEET)
     assert css.status_code == 200
