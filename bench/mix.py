@@ -36,9 +36,16 @@ PAGES = [
     Page("dashboard", "community dashboard (every plugin on)", "core", "staff1", "/c/{slug}/"),
     Page("ledger", "request ledger", "requests", "staff1", "/c/{slug}/requests/ledger"),
     Page("board", "public board of closed requests", "requests", None, "/c/{slug}/requests/board"),
+    Page("volunteer", "volunteer's own page", "volunteers", "resident", "/c/{slug}/volunteers/me"),
+    Page(
+        "leaderboard",
+        "volunteer leaderboard (year)",
+        "volunteers",
+        "resident",
+        "/c/{slug}/volunteers/leaderboard?period=year",
+    ),
     # To come with their plugins:
     # Page("booking_week", "booking week", "bookings", "resident", "/c/{slug}/bookings/week"),
-    # Page("volunteer", "volunteer page", "volunteers", "resident", "/c/{slug}/volunteers/"),
     # Page("fund", "public fund page", "funds", None, "/c/{slug}/funds/public"),
 ]
 

@@ -91,7 +91,7 @@ PARTS: dict[str, str] = {
     "notices": "bench.data.notices",
     "requests": "bench.data.requests",
     # "bookings": "bench.data.bookings",      200,000 bookings
-    # "volunteers": "bench.data.volunteers",  1,000,000 volunteer hour logs
+    "volunteers": "bench.data.volunteers",  # 1,000,000 volunteer hour logs
     # "funds": "bench.data.funds",            1,000,000 ledger entries
 }
 
