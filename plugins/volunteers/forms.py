@@ -8,6 +8,7 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -19,6 +20,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from core.plugin_api import BaseForm, optional_id
 from plugins.volunteers.i18n import _l
 from plugins.volunteers.points import parse_hours
+
+
+def _values(choices) -> set:
+    """The values of a field's choices, given as pairs or as ``SelectChoice``s."""
+    return {c.value if isinstance(c, SelectChoice) else c[0] for c in choices or ()}
 
 
 class ActivityForm(BaseForm):
@@ -52,11 +58,11 @@ class ActivityForm(BaseForm):
             raise ValidationError(_l("An activity lasts at most a year."))
 
     def validate_category_id(self, field) -> None:
-        if field.data not in {value for value, _label in field.choices}:
+        if field.data not in _values(field.choices):
             raise ValidationError(_l("Choose one of the categories."))
 
     def validate_team_id(self, field) -> None:
-        if field.data is not None and field.data not in {v for v, _label in field.choices}:
+        if field.data is not None and field.data not in _values(field.choices):
             raise ValidationError(_l("Choose one of the teams."))
 
 
@@ -76,17 +82,23 @@ class SelfReportForm(BaseForm):
 
     minutes: int | None = None
 
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.day.process_errors:  # the platform's message names a Latin pattern
+            self.day.errors = [str(_l("Enter the date as year-month-day, e.g. 2026-11-30."))]
+        return ok
+
     def validate_hours(self, field) -> None:
         self.minutes = parse_hours(field.data)
         if self.minutes is None:
             raise ValidationError(_l("Enter hours from 0.25 to 24, e.g. 2 or 1.5."))
 
     def validate_activity_id(self, field) -> None:
-        if field.data is not None and field.data not in {v for v, _label in field.choices}:
+        if field.data is not None and field.data not in _values(field.choices):
             raise ValidationError(_l("Choose one of the activities."))
 
     def validate_category_id(self, field) -> None:
-        if self.activity_id.data is None and field.data not in {v for v, _l2 in field.choices}:
+        if self.activity_id.data is None and field.data not in _values(field.choices):
             raise ValidationError(_l("Choose an activity or a kind of service."))
 
 

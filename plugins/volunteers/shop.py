@@ -36,7 +36,7 @@ def redeem(item: Item, user_id: int) -> Redemption:
         .values(stock=table.c.stock - 1)
     ).rowcount
     if taken != 1:
-        raise ShopError(_("Sorry, %(item)s is out of stock.", item=item.name))
+        raise ShopError(_("Sorry, this item is out of stock."))
     redemption = Redemption(
         item_id=item.id, item_name=item.name, user_id=user_id, points=item.price
     )
@@ -52,9 +52,7 @@ def redeem(item: Item, user_id: int) -> Redemption:
             actor_id=user_id,
         )
     except ledger.NotEnoughPoints as exc:
-        raise ShopError(
-            _("You need %(price)d points for %(item)s.", price=item.price, item=item.name)
-        ) from exc
+        raise ShopError(_("You need %(price)d points for this.", price=item.price)) from exc
     return redemption
 
 

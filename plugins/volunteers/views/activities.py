@@ -10,6 +10,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
+from wtforms import SelectChoice
 
 from core.plugin_api import (
     audit,
@@ -36,6 +37,8 @@ from plugins.volunteers.views import (
     today_local,
     tz,
 )
+
+DATA = {"data-user": ""}  # option labels are what people typed (names, titles)
 
 
 def _my_signup(activity: Activity) -> Signup | None:
@@ -168,8 +171,8 @@ def withdraw(activity_id: int):
 
 
 def _activity_form(form: ActivityForm) -> ActivityForm:
-    form.category_id.choices = [(c.id, c.name) for c in categories()]
-    form.team_id.choices = [(None, "—")] + [(t.id, t.name) for t in teams()]
+    form.category_id.choices = [SelectChoice(c.id, c.name, DATA) for c in categories()]
+    form.team_id.choices = [(None, "—")] + [SelectChoice(t.id, t.name, DATA) for t in teams()]
     return form
 
 
@@ -297,9 +300,10 @@ def _report_form(form: SelfReportForm) -> SelfReportForm:
         .limit(30)
     ).scalars()
     form.activity_id.choices = [(None, _("No activity"))] + [
-        (a.id, f"{to_local(a.starts_at, tz().key):%m-%d} {a.title}") for a in recent
+        SelectChoice(a.id, f"{to_local(a.starts_at, tz().key):%m-%d} {a.title}", DATA)
+        for a in recent
     ]
-    form.category_id.choices = [(c.id, c.name) for c in categories()]
+    form.category_id.choices = [SelectChoice(c.id, c.name, DATA) for c in categories()]
     return form
 
 

@@ -49,7 +49,7 @@ def scan_post(token: str):
         log = hours.open_log(current_user.id, activity)
         if log is None:
             hours.check_in(current_user.id, activity)
-            message = _("Checked in at %(title)s. Scan again when you leave.", title=activity.title)
+            message = _("Checked in. Scan again when you leave.")
         else:
             log = hours.check_out(current_user.id, activity)
             message = _(

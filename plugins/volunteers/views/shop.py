@@ -56,7 +56,7 @@ def redeem(item_id: int):
         flash(str(exc), "error")
         return _render_shop(409)
     commit()
-    flash(_("Redeemed %(item)s. Collect it at the service centre.", item=item.name), "success")
+    flash(_("Redeemed. Collect it at the service centre."), "success")
     return redirect(url_for("volunteers.shop"))
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from volunteers_helpers import BASE, balance, entries, grant
+from volunteers_helpers import BASE, balance, entries, grant, text
 
 from core.extensions import db
 from core.plugin_api import ask_plugins
@@ -75,7 +75,7 @@ def test_without_the_requests_plugin_the_needs_page_lists_activities_short_of_pe
         ).status_code
         == 302
     )
-    html = staff_client.get(f"{BASE}/needs").get_data(as_text=True)
+    html = text(staff_client.get(f"{BASE}/needs"))
     assert "没有等待志愿者处理的事项" in html
     assert "独居老人上门探访" in html and "尚缺 2 人" in html
     assert "Alpha Member: 陪伴聊天, 量血压 · 周六" in html

@@ -112,10 +112,20 @@ def qr_link(client, activity_id: int) -> str:
     assert page.status_code == 200, page.get_data(as_text=True)[:500]
     html = page.get_data(as_text=True)
     assert "<svg" in html
-    match = re.search(r'id="vol-qr-link">http://[^/]+(/c/alpha/volunteers/scan/[^<]+)<', html)
+    match = re.search(r'id="vol-qr-link"[^>]*>http://[^/]+(/c/alpha/volunteers/scan/[^<]+)<', html)
     return match.group(1)
 
 
 def self_report(client, **fields):
     data = {"day": "2026-11-27", "start": "09:00", "hours": "2", "note": "", **fields}
     return client.post(f"{BASE}/hours/new", data=data)
+
+
+def text(response_or_html) -> str:
+    """A page's text without its tags (people's data is wrapped in ``<bdi data-user>``)."""
+    html = (
+        response_or_html
+        if isinstance(response_or_html, str)
+        else (response_or_html.get_data(as_text=True))
+    )
+    return re.sub(r"<[^>]+>", "", html)
