@@ -1,0 +1,46 @@
+"""The plugin's blueprint; routes live in the modules imported at the bottom."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort
+
+from core.plugin_api import current_tenant, db, has_permission, to_local, utcnow
+from plugins.booking.models import Booking, Space
+
+bp = Blueprint("booking", "plugins.booking", template_folder="templates")
+
+
+def tz() -> str:
+    return current_tenant().timezone
+
+
+def today():
+    return to_local(utcnow(), tz()).date()
+
+
+def can_manage() -> bool:
+    return has_permission("booking.manage")
+
+
+def space_or_404(space_id: int, *, active_only: bool = False) -> Space:
+    space = db.session.execute(db.select(Space).where(Space.id == space_id)).scalar_one_or_none()
+    if space is None or (active_only and not space.active and not can_manage()):
+        abort(404)
+    return space
+
+
+def booking_or_404(booking_id: int, *, own: bool = False) -> Booking:
+    """A booking of this community; with ``own``, only its person (or staff) finds it."""
+    from flask_login import current_user
+
+    booking = db.session.execute(
+        db.select(Booking).where(Booking.id == booking_id)
+    ).scalar_one_or_none()
+    if booking is None:
+        abort(404)
+    if own and booking.person_id != current_user.id and not can_manage():
+        abort(404)
+    return booking
+
+
+from plugins.booking.views import resident  # noqa: E402,F401  (routes register on bp)
