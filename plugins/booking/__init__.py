@@ -101,7 +101,9 @@ def nav_items():
 def public_pages(tenant):
     if not plugin_settings("booking", tenant)["public_free_slots"]:
         return []
-    return [NavItem("booking.public", _label("邻里中心空闲时段", "Free rooms this week"), order=30)]
+    return [
+        NavItem("booking.public_free", _label("邻里中心空闲时段", "Free rooms this week"), order=30)
+    ]
 
 
 @hookimpl

@@ -143,6 +143,8 @@ class Booking(TenantScoped, db.Model):
 
     space_id: Mapped[int] = mapped_column(ID_TYPE)
     person_id: Mapped[int] = member_column(nullable=False, index=False)
+    # The name when booked: the desk sheet and the exports read it without a query each.
+    person_name: Mapped[str] = mapped_column(sa.String(120), default="")
     organisation_id: Mapped[int | None] = mapped_column(ID_TYPE)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -152,12 +152,13 @@ def check(req: Request, tz: str, now: datetime) -> tuple[datetime, datetime]:
             since, until = midnight(monday, tz), midnight(monday + timedelta(days=7), tz)
             used = booked_minutes(req.person_id, space.id, since, until)
             if used + length > space.weekly_quota_minutes:
+                used_hours = f"{used / 60:g}"
                 raise Refused(
                     _(
                         "Over your weekly quota of %(quota)d hours for this space "
                         "(%(used)s hours booked that week).",
                         quota=space.weekly_quota_minutes // 60,
-                        used=f"{used / 60:g}",
+                        used=used_hours,
                     )
                 )
     return starts_at, ends_at

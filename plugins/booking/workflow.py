@@ -15,6 +15,7 @@ from core.plugin_api import (
     current_tenant,
     db,
     emit,
+    get_member,
     members_with_permission,
     notify,
     to_local,
@@ -70,6 +71,11 @@ def _space_name(booking: Booking) -> str:
     return space.name if space else ""
 
 
+def _name(person_id: int) -> str:
+    member = get_member(person_id)
+    return member.name if member else ""
+
+
 def place(req: rules.Request, details: Details, now: datetime) -> Booking:
     """Check the rules and store the booking (``Refused``/``Taken`` otherwise)."""
     reserve.lock_person(req.person_id)
@@ -83,6 +89,7 @@ def place(req: rules.Request, details: Details, now: datetime) -> Booking:
         starts_at,
         ends_at,
         person_id=req.person_id,
+        person_name=_name(req.person_id),
         organisation_id=org.id if org else None,
         purpose=details.purpose,
         use=req.use,

@@ -43,4 +43,33 @@ def booking_or_404(booking_id: int, *, own: bool = False) -> Booking:
     return booking
 
 
-from plugins.booking.views import resident  # noqa: E402,F401  (routes register on bp)
+from plugins.booking.views import manage, report, resident  # noqa: E402,F401  (routes register on bp)
+
+
+@bp.app_context_processor
+def _booking_helpers():
+    # Only for our own templates; names are prefixed to stay out of others' way.
+    from datetime import timedelta
+
+    from plugins.booking import labels
+    from plugins.booking.i18n import pgettext
+
+    def bk_time(value) -> str:
+        return to_local(value, tz()).strftime("%H:%M") if value else ""
+
+    return {
+        "bk_status": labels.STATUS_LABELS,
+        "bk_channel": labels.CHANNEL_LABELS,
+        "bk_attendance": labels.ATTENDANCE_LABELS,
+        "bk_timedelta": timedelta,
+        "bk_time": bk_time,
+        "bk_weekdays": [
+            pgettext("weekday", "Mon"),
+            pgettext("weekday", "Tue"),
+            pgettext("weekday", "Wed"),
+            pgettext("weekday", "Thu"),
+            pgettext("weekday", "Fri"),
+            pgettext("weekday", "Sat"),
+            pgettext("weekday", "Sun"),
+        ],
+    }

@@ -16,4 +16,4 @@ def booking_on(community, enable_plugin):
 @pytest.fixture
 def space_id(app, booking_on, in_community) -> int:
     with in_community(booking_on):
-        return add_space(name="活动室", capacity=30)
+        return add_space(name="活动室", capacity=30, advance_days=60)
