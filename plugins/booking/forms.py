@@ -9,6 +9,7 @@ from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -26,6 +27,10 @@ WEEKDAYS = (
     _l("Friday"), _l("Saturday"), _l("Sunday"),
 )  # fmt: skip
 PERIOD = re.compile(r"^([0-9]{1,2}):([0-9]{2})\s*[-–~]\s*([0-9]{1,2}):([0-9]{2})$", re.ASCII)
+
+
+def _values(field) -> list:
+    return [choice.value for choice in field.choices]
 
 
 class BookForm(BaseForm):
@@ -63,18 +68,15 @@ class BookForm(BaseForm):
     )
 
     def validate_use(self, field) -> None:
-        allowed = [value for value, _label in field.choices]
-        if field.data and field.data not in allowed:
+        if field.data and field.data not in _values(field):
             raise ValidationError(_("Choose one of the uses offered."))
 
     def validate_organisation_id(self, field) -> None:
-        allowed = {value for value, _label in field.choices}
-        if field.data is not None and field.data not in allowed:
+        if field.data is not None and field.data not in _values(field):
             raise ValidationError(_("Choose one of the organisations offered."))
 
     def validate_payment(self, field) -> None:
-        allowed = [value for value, _label in field.choices]
-        if field.data and field.data not in allowed:
+        if field.data and field.data not in _values(field):
             raise ValidationError(_("Choose one of the ways to pay offered."))
 
 
@@ -135,7 +137,10 @@ class SpaceForm(BaseForm):
     )
     approval = SelectField(
         _l("Approval"),
-        choices=[("instant", _l("Confirmed at once")), ("staff", _l("Staff approve each booking"))],
+        choices=[
+            SelectChoice("instant", _l("Confirmed at once")),
+            SelectChoice("staff", _l("Staff approve each booking")),
+        ],
     )
     fee_yuan = IntegerField(
         _l("Fee per hour (yuan, 0 = free)"), default=0,
@@ -143,7 +148,11 @@ class SpaceForm(BaseForm):
     )  # fmt: skip
     slot_minutes = SelectField(
         _l("Slot size"), coerce=int,
-        choices=[(30, _l("30 minutes")), (60, _l("1 hour")), (120, _l("2 hours"))],
+        choices=[
+            SelectChoice(30, _l("30 minutes")),
+            SelectChoice(60, _l("1 hour")),
+            SelectChoice(120, _l("2 hours")),
+        ],
     )  # fmt: skip
     min_minutes = IntegerField(
         _l("Shortest booking (minutes)"), default=60,

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from core.plugin_api import (
     Unavailable,
@@ -107,15 +108,21 @@ def _book_form(space: Space, orgs: list[Organisation]) -> BookForm:
     if not can_manage():
         del form.person
     if space.use_list():
-        form.use.choices = [("", _("Choose a use"))] + [(u, u) for u in space.use_list()]
+        form.use.choices = [SelectChoice("", _("Choose a use"))] + [
+            SelectChoice(u, u) for u in space.use_list()
+        ]
     else:
         del form.use
     if orgs:
-        form.organisation_id.choices = [("", _("Myself"))] + [(o.id, o.name) for o in orgs]
+        form.organisation_id.choices = [SelectChoice("", _("Myself"))] + [
+            SelectChoice(o.id, o.name) for o in orgs
+        ]
     else:
         del form.organisation_id
     if space.fee_fen:
-        form.payment.choices = payment_choices(space, current_user.id)
+        form.payment.choices = [
+            SelectChoice(k, v) for k, v in payment_choices(space, current_user.id)
+        ]
     else:
         del form.payment
     return form

@@ -32,9 +32,9 @@ def test_week_view_marks_free_slots_and_htmx_swaps_only_the_week(
     )
     assert part.status_code == 200
     fragment = part.get_data(as_text=True)
-    assert "<html" not in fragment and fragment.lstrip().startswith(
-        '<section id="week"'
-    ), fragment[:200]
+    assert "<html" not in fragment and fragment.lstrip().startswith('<section id="week"'), fragment[
+        :200
+    ]
 
 
 def test_book_a_slot_then_it_is_taken_for_others_and_mine_for_me(
@@ -49,9 +49,7 @@ def test_book_a_slot_then_it_is_taken_for_others_and_mine_for_me(
     week = member_client.get(f"{BASE}/spaces/{space_id}?week={day.isoformat()}")
     assert "bk-slot bk-mine" in week.get_data(as_text=True)
     neighbour = login(make_user("neighbour@alpha.example", booking_on))
-    html = neighbour.get(f"{BASE}/spaces/{space_id}?week={day.isoformat()}").get_data(
-        as_text=True
-    )
+    html = neighbour.get(f"{BASE}/spaces/{space_id}?week={day.isoformat()}").get_data(as_text=True)
     assert "bk-slot bk-taken" in html and f"day={day.isoformat()}&amp;start=19:00" not in html
     again = _book(neighbour, space_id, day, start="20:00", end="21:00")
     assert again.status_code == 409
