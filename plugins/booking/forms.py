@@ -16,7 +16,7 @@ from wtforms import (
     TimeField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from core.plugin_api import BaseForm, MemberField, optional_id
 from plugins.booking.i18n import _, _l
@@ -45,7 +45,7 @@ class BookForm(BaseForm):
         _l("How many people"),
         default=1,
         validators=[
-            DataRequired(_l("Say how many people come.")),
+            InputRequired(_l("Say how many people come.")),
             NumberRange(1, 10_000, _l("Between 1 and 10,000.")),
         ],
     )
