@@ -42,8 +42,15 @@ def test_one_slot_a_hundred_requests_at_once(app, server, booking_on, space_id, 
     with in_community(booking_on):
         day = next_weekday(1)
     body = urllib.parse.urlencode(
-        {"day": day.isoformat(), "start": "19:00", "end": "21:00", "purpose": "广场舞排练",
-         "attendees": "10", "use": "排练", "weeks": "1"}  # fmt: skip
+        {
+            "day": day.isoformat(),
+            "start": "19:00",
+            "end": "21:00",
+            "purpose": "广场舞排练",
+            "attendees": "10",
+            "use": "排练",
+            "weeks": "1",
+        }  # fmt: skip
     ).encode()
     url = f"{server}/c/alpha/booking/spaces/{space_id}/book"
     start = threading.Barrier(THREADS)

@@ -7,7 +7,7 @@ import pytest
 
 from core.plugin_api import commit, db
 from plugins.booking.models import Booking, Closure, Organisation
-from tests.plugins.booking.helpers import add_space, next_weekday
+from tests.plugins.booking.helpers import add_space
 
 
 @pytest.fixture
