@@ -36,8 +36,9 @@ def _session_cookie(app, user_id: int) -> str:
     return f"{app.config['SESSION_COOKIE_NAME']}={value}"
 
 
-def test_one_slot_a_hundred_requests_at_once(app, server, booking_on, space_id, make_members,
-                                             in_community):  # fmt: skip
+def test_one_slot_a_hundred_requests_at_once(
+    app, server, booking_on, space_id, make_members, in_community
+):
     people = make_members(booking_on, THREADS)
     with in_community(booking_on):
         day = next_weekday(1)
@@ -50,7 +51,7 @@ def test_one_slot_a_hundred_requests_at_once(app, server, booking_on, space_id, 
             "attendees": "10",
             "use": "排练",
             "weeks": "1",
-        }  # fmt: skip
+        }
     ).encode()
     url = f"{server}/c/alpha/booking/spaces/{space_id}/book"
     start = threading.Barrier(THREADS)

@@ -23,10 +23,13 @@ def test_garbage_ids_in_paths_are_not_found(app, booking_on, staff_client, raw):
 def test_bad_dates_in_query_strings_answer_422_with_a_message(
     app, booking_on, space_id, staff_client, raw
 ):
-    for path, text in ((f"/spaces/{space_id}?week={raw}", "不是日期"), (f"/?day={raw}", "不是日期"),
-                       (f"/manage/day?day={raw}", "不是日期"),
-                       (f"/manage/report?from={raw}&to=2026-01-01", "YYYY-MM-DD"),
-                       (f"/manage/bookings.xlsx?from={raw}&to=2026-01-01", "YYYY-MM-DD")):  # fmt: skip
+    for path, text in (
+        (f"/spaces/{space_id}?week={raw}", "不是日期"),
+        (f"/?day={raw}", "不是日期"),
+        (f"/manage/day?day={raw}", "不是日期"),
+        (f"/manage/report?from={raw}&to=2026-01-01", "YYYY-MM-DD"),
+        (f"/manage/bookings.xlsx?from={raw}&to=2026-01-01", "YYYY-MM-DD"),
+    ):
         answer = staff_client.get(BASE + path)
         assert answer.status_code == 422, path
         assert text in answer.get_data(as_text=True), path
@@ -52,8 +55,16 @@ def test_bad_booking_form_values_keep_what_was_typed(
 ):
     with in_community(booking_on):
         day = next_weekday(1)
-    data = {"day": day.isoformat(), "start": "19:00", "end": "21:00", "purpose": "合唱排练",
-            "attendees": "12", "use": "排练", "weeks": "1", field: value}  # fmt: skip
+    data = {
+        "day": day.isoformat(),
+        "start": "19:00",
+        "end": "21:00",
+        "purpose": "合唱排练",
+        "attendees": "12",
+        "use": "排练",
+        "weeks": "1",
+        field: value,
+    }
     answer = member_client.post(f"{BASE}/spaces/{space_id}/book", data=data)
     html = answer.get_data(as_text=True)
     assert answer.status_code == 422, html[:500]
@@ -63,12 +74,20 @@ def test_bad_booking_form_values_keep_what_was_typed(
             assert typed in html, name
 
 
-def test_rule_refusal_is_a_422_with_the_form_kept(app, booking_on, space_id, member_client,
-                                                  in_community):  # fmt: skip
+def test_rule_refusal_is_a_422_with_the_form_kept(
+    app, booking_on, space_id, member_client, in_community
+):
     with in_community(booking_on):
         day = next_weekday(1)
-    data = {"day": day.isoformat(), "start": "06:00", "end": "07:00", "purpose": "晨练",
-            "attendees": "3", "use": "排练", "weeks": "1"}  # fmt: skip
+    data = {
+        "day": day.isoformat(),
+        "start": "06:00",
+        "end": "07:00",
+        "purpose": "晨练",
+        "attendees": "3",
+        "use": "排练",
+        "weeks": "1",
+    }
     answer = member_client.post(f"{BASE}/spaces/{space_id}/book", data=data)
     html = answer.get_data(as_text=True)
     assert answer.status_code == 422
@@ -81,8 +100,9 @@ def test_report_period_too_long_or_backwards(app, booking_on, staff_client):
         assert answer.status_code == 422 and "不超过 400 天" in answer.get_data(as_text=True)
 
 
-def test_only_ones_own_organisations_are_offered(app, booking_on, space_id, member,
-                                                 member_client, in_community):  # fmt: skip
+def test_only_ones_own_organisations_are_offered(
+    app, booking_on, space_id, member, member_client, in_community
+):
     from core.plugin_api import commit, db
     from plugins.booking.models import Organisation
 
@@ -94,8 +114,16 @@ def test_only_ones_own_organisations_are_offered(app, booking_on, space_id, memb
         ids = mine.id, other.id
     page = member_client.get(f"{BASE}/spaces/{space_id}/book").get_data(as_text=True)
     assert "合唱团" in page and "舞蹈队" not in page
-    data = {"day": day.isoformat(), "start": "19:00", "end": "21:00", "purpose": "合唱排练",
-            "attendees": "12", "use": "排练", "weeks": "1", "organisation_id": str(ids[1])}  # fmt: skip
+    data = {
+        "day": day.isoformat(),
+        "start": "19:00",
+        "end": "21:00",
+        "purpose": "合唱排练",
+        "attendees": "12",
+        "use": "排练",
+        "weeks": "1",
+        "organisation_id": str(ids[1]),
+    }
     answer = member_client.post(f"{BASE}/spaces/{space_id}/book", data=data)
     assert answer.status_code == 422 and "请从列出的组织中选择" in answer.get_data(as_text=True)
     data["organisation_id"] = str(ids[0])

@@ -31,7 +31,7 @@ class Points:
                     "zh_Hans": f"{fee_fen // 100} 志愿积分",
                     "en": f"{fee_fen // 100} points",
                 },
-            },  # fmt: skip
+            },
             {"key": "volunteers:forged", "label": "not mine to offer"},
         ]
 
@@ -54,12 +54,21 @@ def paid_space(app, booking_on, in_community) -> int:
 
 
 def _data(day, **extra):
-    return {"day": day.isoformat(), "start": "19:00", "end": "21:00", "purpose": "乐队排练",
-            "attendees": "5", "use": "排练", "weeks": "1", **extra}  # fmt: skip
+    return {
+        "day": day.isoformat(),
+        "start": "19:00",
+        "end": "21:00",
+        "purpose": "乐队排练",
+        "attendees": "5",
+        "use": "排练",
+        "weeks": "1",
+        **extra,
+    }
 
 
-def test_without_an_answer_only_the_desk_is_offered(app, paid_space, member_client,
-                                                    booking_on, in_community):  # fmt: skip
+def test_without_an_answer_only_the_desk_is_offered(
+    app, paid_space, member_client, booking_on, in_community
+):
     with in_community(booking_on):
         day = next_weekday(1)
     form = member_client.get(f"{BASE}/spaces/{paid_space}/book").get_data(as_text=True)
@@ -95,16 +104,27 @@ def test_points_offered_when_a_plugin_answers_and_it_hears_payment_and_refund(
     with in_community(booking_on):
         booking = db.session.execute(db.select(Booking)).scalar_one()
     assert booking.payment == "points:balance"
-    assert [("booking_payment_chosen", {"booking_id": booking.id,
-                       "person_id": booking.person_id, "fee_fen": 1000,
-                       "payment": "points:balance"})] == EVENTS  # fmt: skip
+    assert [
+        (
+            "booking_payment_chosen",
+            {
+                "booking_id": booking.id,
+                "person_id": booking.person_id,
+                "fee_fen": 1000,
+                "payment": "points:balance",
+            },
+        )
+    ] == EVENTS
     assert member_client.post(f"{BASE}/bookings/{booking.id}/cancel").status_code == 302
-    assert EVENTS[-1] == ("booking_released", {"booking_id": booking.id,
-                                               "payment": "points:balance"})  # fmt: skip
+    assert EVENTS[-1] == (
+        "booking_released",
+        {"booking_id": booking.id, "payment": "points:balance"},
+    )
 
 
-def test_registered_organisations_book_free(app, paid_space, member, member_client,
-                                            booking_on, in_community):  # fmt: skip
+def test_registered_organisations_book_free(
+    app, paid_space, member, member_client, booking_on, in_community
+):
     from plugins.booking.models import Organisation
 
     with in_community(booking_on):

@@ -10,8 +10,16 @@ from tests.plugins.booking.helpers import BASE, next_weekday
 
 
 def _book(client, space_id, day, start="19:00", end="21:00", **extra):
-    data = {"day": day.isoformat(), "start": start, "end": end, "purpose": "合唱排练",
-            "attendees": "12", "use": "排练", "weeks": "1", **extra}  # fmt: skip
+    data = {
+        "day": day.isoformat(),
+        "start": start,
+        "end": end,
+        "purpose": "合唱排练",
+        "attendees": "12",
+        "use": "排练",
+        "weeks": "1",
+        **extra,
+    }
     return client.post(f"{BASE}/spaces/{space_id}/book", data=data)
 
 

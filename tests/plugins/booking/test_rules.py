@@ -38,9 +38,13 @@ def evenings(app, booking_on, in_community, member):
     """Open 09:00-12:00 and 18:00-21:30 on weekdays only; slots of an hour."""
     with in_community(booking_on):
         space_id = add_space(
-            hours=((9 * 60, 12 * 60), (18 * 60, 21 * 60 + 30)), days=range(5),
-            slot_minutes=60, min_minutes=60, max_minutes=180, advance_days=14,
-        )  # fmt: skip
+            hours=((9 * 60, 12 * 60), (18 * 60, 21 * 60 + 30)),
+            days=range(5),
+            slot_minutes=60,
+            min_minutes=60,
+            max_minutes=180,
+            advance_days=14,
+        )
     return space_id
 
 
@@ -75,9 +79,13 @@ def test_closures_of_the_space_or_the_whole_centre(evenings, in_community, booki
         commit()
         place(evenings, TUESDAY, (18, 0), (19, 0), member.id)  # only the other room is shut
         db.session.add(
-            Closure(space_id=None, first_day=date(2030, 3, 6), last_day=date(2030, 3, 7),
-                    reason="社区活动日")
-        )  # fmt: skip
+            Closure(
+                space_id=None,
+                first_day=date(2030, 3, 6),
+                last_day=date(2030, 3, 7),
+                reason="社区活动日",
+            )
+        )
         commit()
         message = refused(evenings, date(2030, 3, 7), (18, 0), (19, 0), member.id)
         assert message == "该场地当天闭馆：社区活动日"
@@ -137,8 +145,9 @@ def test_shanghai_times_are_stored_in_utc(evenings, in_community, booking_on, me
         assert stored.ends_at == datetime(2030, 3, 5, 13, 0, tzinfo=UTC)
 
 
-def test_a_zone_with_daylight_saving_time(app, make_community, enable_plugin, make_user,
-                                          in_community):  # fmt: skip
+def test_a_zone_with_daylight_saving_time(
+    app, make_community, enable_plugin, make_user, in_community
+):
     berlin = make_community("berlin", timezone="Europe/Berlin")
     enable_plugin(berlin, "booking")
     person = make_user("anna@berlin.example", berlin)

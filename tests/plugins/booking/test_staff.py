@@ -17,23 +17,40 @@ def _told(app, user_id) -> list[tuple[str, str]]:
         return [
             (n.kind, n.title["zh_Hans"])
             for n in db.session.execute(
-                db.select(Notification).where(Notification.user_id == user_id)
+                db.select(Notification)
+                .where(Notification.user_id == user_id)
                 .order_by(Notification.id)
             ).scalars()
-        ]  # fmt: skip
+        ]
 
 
 SPACE = {
-    "name": "排练室", "description": "", "capacity": "20", "equipment": "钢琴、音响",
-    "uses": "排练, 合唱", "approval": "staff", "fee_yuan": "0", "slot_minutes": "60",
-    "min_minutes": "60", "max_minutes": "180", "advance_days": "30", "weekly_quota_hours": "4",
-    "active": "y", "hours_0": "18:00-21:30", "hours_1": "18:00-21:30", "hours_2": "",
-    "hours_3": "", "hours_4": "", "hours_5": "09:00-12:00, 14:00-21:00", "hours_6": "",
-}  # fmt: skip
+    "name": "排练室",
+    "description": "",
+    "capacity": "20",
+    "equipment": "钢琴、音响",
+    "uses": "排练, 合唱",
+    "approval": "staff",
+    "fee_yuan": "0",
+    "slot_minutes": "60",
+    "min_minutes": "60",
+    "max_minutes": "180",
+    "advance_days": "30",
+    "weekly_quota_hours": "4",
+    "active": "y",
+    "hours_0": "18:00-21:30",
+    "hours_1": "18:00-21:30",
+    "hours_2": "",
+    "hours_3": "",
+    "hours_4": "",
+    "hours_5": "09:00-12:00, 14:00-21:00",
+    "hours_6": "",
+}
 
 
-def test_staff_add_a_space_with_evening_and_weekend_hours(app, booking_on, staff_client,
-                                                          in_community):  # fmt: skip
+def test_staff_add_a_space_with_evening_and_weekend_hours(
+    app, booking_on, staff_client, in_community
+):
     assert staff_client.get(f"{BASE}/manage/spaces/new").status_code == 200
     saved = staff_client.post(f"{BASE}/manage/spaces/new", data=SPACE)
     assert saved.status_code == 302
@@ -69,8 +86,15 @@ def test_pending_booking_approved_or_declined_with_notifications(
     with in_community(booking_on):
         space_id = add_space(approval="staff", advance_days=60, capacity=30)
         day = next_weekday(1)
-    data = {"day": day.isoformat(), "start": "19:00", "end": "21:00", "purpose": "合唱排练",
-            "attendees": "15", "use": "排练", "weeks": "1"}  # fmt: skip
+    data = {
+        "day": day.isoformat(),
+        "start": "19:00",
+        "end": "21:00",
+        "purpose": "合唱排练",
+        "attendees": "15",
+        "use": "排练",
+        "weeks": "1",
+    }
     assert member_client.post(f"{BASE}/spaces/{space_id}/book", data=data).status_code == 302
     assert ("booking.pending", f"待审核预约：活动室 {day.isoformat()} 19:00-21:00") in _told(
         app, staff.id
@@ -101,8 +125,9 @@ def test_pending_booking_approved_or_declined_with_notifications(
     assert declined.status_code == 302
     with in_community(booking_on):
         assert db.session.get(Booking, second.id).status == "rejected"
-    assert any(kind == "booking.decided" and "未获通过" in title
-               for kind, title in _told(app, member.id))  # fmt: skip
+    assert any(
+        kind == "booking.decided" and "未获通过" in title for kind, title in _told(app, member.id)
+    )
     # Declined time is free again.
     assert member_client.post(f"{BASE}/spaces/{space_id}/book", data=later).status_code == 302
 
@@ -112,8 +137,16 @@ def test_desk_books_for_a_resident_and_checks_in(
 ):
     with in_community(booking_on):
         day = next_weekday(4)
-    data = {"person": member.email, "day": day.isoformat(), "start": "18:00", "end": "20:00",
-            "purpose": "书法班", "attendees": "8", "use": "课程", "weeks": "1"}  # fmt: skip
+    data = {
+        "person": member.email,
+        "day": day.isoformat(),
+        "start": "18:00",
+        "end": "20:00",
+        "purpose": "书法班",
+        "attendees": "8",
+        "use": "课程",
+        "weeks": "1",
+    }
     booked = staff_client.post(f"{BASE}/spaces/{space_id}/book", data=data)
     assert booked.status_code == 302 and "/manage/day" in booked.headers["Location"]
     with in_community(booking_on):
@@ -145,8 +178,15 @@ def test_staff_cancel_with_a_message_and_the_resident_is_told(
 ):
     with in_community(booking_on):
         day = next_weekday(2)
-    data = {"day": day.isoformat(), "start": "19:00", "end": "21:00", "purpose": "读书会",
-            "attendees": "5", "use": "会议", "weeks": "1"}  # fmt: skip
+    data = {
+        "day": day.isoformat(),
+        "start": "19:00",
+        "end": "21:00",
+        "purpose": "读书会",
+        "attendees": "5",
+        "use": "会议",
+        "weeks": "1",
+    }
     assert member_client.post(f"{BASE}/spaces/{space_id}/book", data=data).status_code == 302
     with in_community(booking_on):
         booking_id = db.session.execute(db.select(Booking.id)).scalar_one()
@@ -155,13 +195,16 @@ def test_staff_cancel_with_a_message_and_the_resident_is_told(
     assert any("已被取消" in title for _k, title in _told(app, member.id))
 
 
-def test_closures_and_organisations(app, booking_on, space_id, staff_client, member,
-                                    in_community):  # fmt: skip
+def test_closures_and_organisations(app, booking_on, space_id, staff_client, member, in_community):
     added = staff_client.post(
         f"{BASE}/manage/closures",
-        data={"space_id": str(space_id), "first_day": "2030-02-01", "last_day": "2030-02-07",
-              "reason": "春节"},
-    )  # fmt: skip
+        data={
+            "space_id": str(space_id),
+            "first_day": "2030-02-01",
+            "last_day": "2030-02-07",
+            "reason": "春节",
+        },
+    )
     assert added.status_code == 302
     bad = staff_client.post(
         f"{BASE}/manage/closures",
@@ -195,7 +238,14 @@ def test_closures_and_organisations(app, booking_on, space_id, staff_client, mem
 
 
 def test_residents_cannot_reach_the_desk(app, booking_on, space_id, member_client):
-    for path in ("/manage", "/manage/pending", "/manage/day", "/manage/report",
-                 "/manage/bookings.csv", "/manage/closures", "/manage/organisations",
-                 "/manage/spaces/new"):  # fmt: skip
+    for path in (
+        "/manage",
+        "/manage/pending",
+        "/manage/day",
+        "/manage/report",
+        "/manage/bookings.csv",
+        "/manage/closures",
+        "/manage/organisations",
+        "/manage/spaces/new",
+    ):
         assert member_client.get(BASE + path).status_code == 403, path
