@@ -17,9 +17,9 @@ def booking_payment_options(tenant, person_id, fee_fen, space_name):
     hour in integer fen (the booking's own fee, for its length, comes with the
     ``booking_payment_chosen`` event). Return a list of dicts
     ``{"key": "<plugin_id>:<what>", "label": str or {"zh_Hans": …, "en": …}, "order": int}``;
-    only keys starting with the answering plugin's id are offered. The key chosen is stored on the booking and sent with the
-    ``booking_payment_chosen`` event (``booking_id``, ``person_id``, ``fee_fen``,
-    ``payment``), so the answering plugin can settle it (for example debit volunteer
+    only keys starting with the answering plugin's id are offered. The key chosen is
+    stored on the booking and sent with the ``booking_payment_chosen`` event
+    (``booking_id``, ``person_id``, ``fee_fen``, ``payment``), so the answering plugin can settle it (for example debit volunteer
     points) in its own ledger; when the booking is cancelled or declined the
     ``booking_released`` event (``booking_id``, ``payment``) lets it refund.
 
