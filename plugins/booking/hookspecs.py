@@ -13,15 +13,17 @@ from core.plugin_api import hookspec
 def booking_payment_options(tenant, person_id, fee_fen, space_name):
     """Other ways a person may pay a booking's fee than at the desk.
 
-    Per community; asked only when the space costs something: ``fee_fen`` is its fee per
-    hour in integer fen (the booking's own fee, for its length, comes with the
-    ``booking_payment_chosen`` event). Return a list of dicts
-    ``{"key": "<plugin_id>:<what>", "label": str or {"zh_Hans": …, "en": …}, "order": int}``;
-    only keys starting with the answering plugin's id are offered. The key chosen is
-    stored on the booking and sent with the ``booking_payment_chosen`` event
-    (``booking_id``, ``person_id``, ``fee_fen``, ``payment``), so the answering plugin can settle it (for example debit volunteer
-    points) in its own ledger; when the booking is cancelled or declined the
-    ``booking_released`` event (``booking_id``, ``payment``) lets it refund.
+    Per community; asked only when the space costs something: ``fee_fen`` is its fee
+    per hour in integer fen (the booking's own fee, for its length, comes with the event
+    below). Return a list of dicts ``{"key": "<plugin_id>:<what>", "label": str or
+    {"zh_Hans": …, "en": …}, "order": int}``; only keys starting with the answering
+    plugin's id are offered.
+
+    The key chosen is stored on the booking and sent with the ``booking_payment_chosen``
+    event (``booking_id``, ``person_id``, ``fee_fen``, ``payment``), so the answering
+    plugin settles it (for example debits volunteer points) in its own ledger. When the
+    booking is cancelled or declined, the ``booking_released`` event (``booking_id``,
+    ``payment``) lets it refund.
 
     Example (a volunteers plugin)::
 
