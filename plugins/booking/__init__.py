@@ -74,6 +74,30 @@ def settings_schema():
             ),
         ),
         SettingField(
+            "no_show_limit",
+            "int",
+            3,
+            _label("爽约几次暂停预约（0 为不暂停）", "No-shows that pause booking (0 = never)"),
+            help=_label(
+                "90天内爽约达到次数的居民暂停线上预约，可到前台预约。",
+                "Residents with this many no-shows in 90 days book at the desk only.",
+            ),
+            minimum=0,
+            maximum=20,
+        ),
+        SettingField(
+            "reminder_hours",
+            "int",
+            24,
+            _label("提前几小时提醒", "Remind this many hours before"),
+            help=_label(
+                "由定时任务 flask booking remind 发送。",
+                "Sent by the scheduled flask booking remind.",
+            ),
+            minimum=1,
+            maximum=168,
+        ),
+        SettingField(
             "evening_from",
             "int",
             18,
@@ -82,6 +106,13 @@ def settings_schema():
             maximum=23,
         ),
     ]
+
+
+@hookimpl
+def cli_commands():
+    from plugins.booking.cli import booking_cli
+
+    return [booking_cli]
 
 
 @hookimpl

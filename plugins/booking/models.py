@@ -159,6 +159,7 @@ class Booking(TenantScoped, db.Model):
     reason: Mapped[str] = mapped_column(sa.String(300), default="")  # decline/cancel note
     decided_by_id: Mapped[int | None] = member_column()
     attendance: Mapped[str | None] = mapped_column(sa.String(12))
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # told once
     created_by_id: Mapped[int | None] = member_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -18,6 +18,7 @@ from core.plugin_api import (
     get_member,
     members_with_permission,
     notify,
+    plugin_settings,
     to_local,
 )
 from plugins.booking import reserve, rules
@@ -32,6 +33,10 @@ KINDS = [
             "zh_Hans": "我的预约已确认、被拒绝或被取消",
             "en": "My bookings confirmed, declined or cancelled",
         },
+    ),
+    NotificationKind(
+        "booking.reminder",
+        {"zh_Hans": "场地预约提醒", "en": "Reminders of my bookings"},
     ),
     NotificationKind(
         "booking.pending",
@@ -79,6 +84,8 @@ def _name(person_id: int) -> str:
 def place(req: rules.Request, details: Details, now: datetime) -> Booking:
     """Check the rules and store the booking (``Refused``/``Taken`` otherwise)."""
     reserve.lock_person(req.person_id)
+    if not req.desk:
+        paused_check(req.person_id, now)
     starts_at, ends_at = rules.check(req, tz(), now)
     space, org = req.space, details.organisation
     hours = (ends_at - starts_at).total_seconds() / 3600
@@ -122,6 +129,35 @@ def place(req: rules.Request, details: Details, now: datetime) -> Booking:
             payment=booking.payment,
         )
     return booking
+
+
+NO_SHOW_DAYS = 90
+
+
+def no_shows(person_id: int, now: datetime) -> int:
+    return db.session.execute(
+        db.select(db.func.count(Booking.id)).where(
+            Booking.person_id == person_id,
+            Booking.attendance == "no_show",
+            Booking.starts_at >= now - timedelta(days=NO_SHOW_DAYS),
+        )
+    ).scalar()
+
+
+def paused_check(person_id: int, now: datetime) -> None:
+    """Refuse on-line booking to someone with too many recent no-shows (a setting)."""
+    limit = plugin_settings("booking")["no_show_limit"]
+    if limit and no_shows(person_id, now) >= limit:
+        raise Refused(
+            str(
+                _l(
+                    "Booking on-line is paused: %(n)d no-shows in the last %(days)d days. "
+                    "Please book at the centre desk.",
+                    n=limit,
+                    days=NO_SHOW_DAYS,
+                )
+            )
+        )
 
 
 @dataclass

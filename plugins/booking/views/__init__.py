@@ -43,7 +43,7 @@ def booking_or_404(booking_id: int, *, own: bool = False) -> Booking:
     return booking
 
 
-from plugins.booking.views import manage, report, resident  # noqa: E402,F401  (routes register on bp)
+from plugins.booking.views import feeds, manage, report, resident  # noqa: E402,F401  (routes register on bp)
 
 
 @bp.app_context_processor
@@ -57,7 +57,18 @@ def _booking_helpers():
     def bk_time(value) -> str:
         return to_local(value, tz()).strftime("%H:%M") if value else ""
 
+    def bk_feed(kind: str, object_id: int) -> str:
+        from flask import url_for
+
+        from plugins.booking.views.feeds import feed_token
+
+        endpoint = "booking.space_feed" if kind == "space" else "booking.person_feed"
+        key = "space_id" if kind == "space" else "person_id"
+        token = feed_token(kind, object_id)
+        return url_for(endpoint, token=token, _external=True, **{key: object_id})
+
     return {
+        "bk_feed": bk_feed,
         "bk_status": labels.STATUS_LABELS,
         "bk_channel": labels.CHANNEL_LABELS,
         "bk_attendance": labels.ATTENDANCE_LABELS,

@@ -82,3 +82,18 @@ def test_another_communitys_ids_are_not_found(
 
 def test_disabled_plugin_answers_not_found(app, community, member_client):
     assert member_client.get("/c/alpha/booking/").status_code == 404
+
+
+def test_another_communitys_feed_is_not_served_here(app, booking_on, beta_ids, client,
+                                                    other_community, in_community):  # fmt: skip
+    from plugins.booking.views.feeds import feed_token
+
+    with in_community(other_community):
+        token = feed_token("space", beta_ids["space"])
+    assert (
+        client.get(f"/c/beta/booking/ical/space/{beta_ids['space']}/{token}.ics").status_code == 200
+    )
+    assert (
+        client.get(f"/c/alpha/booking/ical/space/{beta_ids['space']}/{token}.ics").status_code
+        == 404
+    )
