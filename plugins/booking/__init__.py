@@ -142,3 +142,49 @@ def demo_data(tenant, users):
     from plugins.booking.demo import add_demo_bookings
 
     add_demo_bookings(tenant, users)
+
+
+@hookimpl
+def export_data():
+    from core.plugin_api import ExportTable, db
+    from plugins.booking.models import Booking, Closure, Organisation, Space
+
+    def iso(value):
+        return value.isoformat() if value else ""
+
+    spaces = db.session.execute(db.select(Space).order_by(Space.id)).scalars()
+    bookings = db.session.execute(db.select(Booking).order_by(Booking.id)).scalars()
+    orgs = db.session.execute(db.select(Organisation).order_by(Organisation.id)).scalars()
+    closures = db.session.execute(db.select(Closure).order_by(Closure.id)).scalars()
+    return [
+        ExportTable(
+            "spaces",
+            ["id", "name", "capacity", "equipment", "uses", "approval", "active", "fee_fen",
+             "slot_minutes", "min_minutes", "max_minutes", "advance_days",
+             "weekly_quota_minutes"],
+            [(s.id, s.name, s.capacity, s.equipment, s.uses, s.approval, s.active, s.fee_fen,
+              s.slot_minutes, s.min_minutes, s.max_minutes, s.advance_days,
+              s.weekly_quota_minutes) for s in spaces],
+        ),
+        ExportTable(
+            "bookings",
+            ["id", "space_id", "person_id", "person_name", "organisation_id", "starts_at",
+             "ends_at", "purpose", "use", "attendees", "status", "channel", "series", "fee_fen",
+             "payment", "reason", "attendance", "created_at"],
+            [(b.id, b.space_id, b.person_id, b.person_name, b.organisation_id or "",
+              iso(b.starts_at), iso(b.ends_at), b.purpose, b.use, b.attendees, b.status,
+              b.channel, b.series, b.fee_fen, b.payment, b.reason, b.attendance or "",
+              iso(b.created_at)) for b in bookings],
+        ),
+        ExportTable(
+            "organisations",
+            ["id", "name", "contact_id", "free", "priority", "active"],
+            [(o.id, o.name, o.contact_id or "", o.free, o.priority, o.active) for o in orgs],
+        ),
+        ExportTable(
+            "closures",
+            ["id", "space_id", "first_day", "last_day", "reason"],
+            [(c.id, c.space_id or "", iso(c.first_day), iso(c.last_day), c.reason)
+             for c in closures],
+        ),
+    ]  # fmt: skip

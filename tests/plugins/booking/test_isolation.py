@@ -84,8 +84,9 @@ def test_disabled_plugin_answers_not_found(app, community, member_client):
     assert member_client.get("/c/alpha/booking/").status_code == 404
 
 
-def test_another_communitys_feed_is_not_served_here(app, booking_on, beta_ids, client,
-                                                    other_community, in_community):  # fmt: skip
+def test_another_communitys_feed_is_not_served_here(
+    app, booking_on, beta_ids, client, other_community, in_community
+):
     from plugins.booking.views.feeds import feed_token
 
     with in_community(other_community):

@@ -36,9 +36,15 @@ def _fill(space_ids, people, first_day, days: int) -> None:
         for d in range(days):
             for h in range(8, 22):
                 start = at0 + timedelta(days=d, hours=h - 8)  # UTC: 16:00-06:00 local
-                b = Booking(space_id=space_id, person_id=people[n % len(people)],
-                            person_name="居民", starts_at=start, ends_at=start + timedelta(hours=1),
-                            status="confirmed", purpose="活动")  # fmt: skip
+                b = Booking(
+                    space_id=space_id,
+                    person_id=people[n % len(people)],
+                    person_name="居民",
+                    starts_at=start,
+                    ends_at=start + timedelta(hours=1),
+                    status="confirmed",
+                    purpose="活动",
+                )
                 db.session.add(b)
                 db.session.flush()
                 db.session.add_all(
@@ -49,8 +55,9 @@ def _fill(space_ids, people, first_day, days: int) -> None:
     commit()
 
 
-def test_pages_keep_a_fixed_number_of_statements(app, booking_on, staff, staff_client,
-                                                 make_members, in_community):  # fmt: skip
+def test_pages_keep_a_fixed_number_of_statements(
+    app, booking_on, staff, staff_client, make_members, in_community
+):
     people = make_members(booking_on, 30)
     with in_community(booking_on):
         ids = [add_space(name=f"活动室{i}", capacity=30) for i in range(3)]

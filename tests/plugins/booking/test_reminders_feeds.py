@@ -16,17 +16,31 @@ from tests.plugins.booking.helpers import BASE, next_weekday
 
 
 def _book(client, space_id, day, start="19:00", end="20:00"):
-    data = {"day": day.isoformat(), "start": start, "end": end, "purpose": "合唱排练",
-            "attendees": "5", "use": "排练", "weeks": "1"}  # fmt: skip
+    data = {
+        "day": day.isoformat(),
+        "start": start,
+        "end": end,
+        "purpose": "合唱排练",
+        "attendees": "5",
+        "use": "排练",
+        "weeks": "1",
+    }
     return client.post(f"{BASE}/spaces/{space_id}/book", data=data)
 
 
 def _past_no_shows(person_id: int, space_id: int, count: int) -> None:
     for n in range(count):
         at = utcnow() - timedelta(days=n + 1, hours=3)
-        db.session.add(Booking(space_id=space_id, person_id=person_id, starts_at=at,
-                               ends_at=at + timedelta(hours=1), status="confirmed",
-                               attendance="no_show"))  # fmt: skip
+        db.session.add(
+            Booking(
+                space_id=space_id,
+                person_id=person_id,
+                starts_at=at,
+                ends_at=at + timedelta(hours=1),
+                status="confirmed",
+                attendance="no_show",
+            )
+        )
     commit()
 
 
@@ -42,13 +56,22 @@ def test_repeated_no_shows_pause_online_booking_not_the_desk(
     paused = _book(member_client, space_id, day, "20:00", "21:00")
     assert paused.status_code == 422
     assert "线上预约已暂停" in paused.get_data(as_text=True)
-    data = {"person": member.email, "day": day.isoformat(), "start": "20:00", "end": "21:00",
-            "purpose": "前台代约", "attendees": "5", "use": "排练", "weeks": "1"}  # fmt: skip
+    data = {
+        "person": member.email,
+        "day": day.isoformat(),
+        "start": "20:00",
+        "end": "21:00",
+        "purpose": "前台代约",
+        "attendees": "5",
+        "use": "排练",
+        "weeks": "1",
+    }
     assert staff_client.post(f"{BASE}/spaces/{space_id}/book", data=data).status_code == 302
 
 
-def test_reminders_are_sent_once_before_the_slot(app, booking_on, space_id, member,
-                                                 member_client, in_community):  # fmt: skip
+def test_reminders_are_sent_once_before_the_slot(
+    app, booking_on, space_id, member, member_client, in_community
+):
     with in_community(booking_on):
         day = next_weekday(2, after_days=3)
     assert _book(member_client, space_id, day).status_code == 302
@@ -73,8 +96,9 @@ def test_reminders_are_sent_once_before_the_slot(app, booking_on, space_id, memb
     assert result.exit_code == 0 and "bookings reminded: 0" in result.output
 
 
-def test_icalendar_feeds_behind_secret_addresses(app, booking_on, space_id, member,
-                                                 member_client, client, in_community):  # fmt: skip
+def test_icalendar_feeds_behind_secret_addresses(
+    app, booking_on, space_id, member, member_client, client, in_community
+):
     with in_community(booking_on):
         day = next_weekday(2)
     assert _book(member_client, space_id, day).status_code == 302

@@ -116,3 +116,25 @@ def test_recurring_preview_lists_conflicts_then_books_the_rest(
     assert [r.person_id for r in rows][1] != rows[0].person_id
     mine = [r for r in rows if r.series]
     assert len(mine) == 2 and len({r.series for r in mine}) == 1
+
+
+def test_visitors_see_free_slots_without_names(
+    app, space_id, member_client, client, booking_on, in_community, enable_plugin
+):
+    with in_community(booking_on):
+        day = next_weekday(1)
+    assert _book(member_client, space_id, day).status_code == 302
+    page = client.get(f"{BASE}/free")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "活动室" in html and "空闲" in html
+    assert "Alpha Member" not in html and "合唱排练" not in html
+    assert f"/spaces/{space_id}/book" not in html  # visitors get no booking links
+    enable_plugin(booking_on, "booking", public_free_slots=False)
+    assert client.get(f"{BASE}/free").status_code == 404
+
+
+def test_across_spaces_day_view_moves_by_htmx(app, space_id, member_client):
+    part = member_client.get(f"{BASE}/?day=2030-03-05", headers={"HX-Request": "true"})
+    html = part.get_data(as_text=True)
+    assert part.status_code == 200 and html.lstrip().startswith('<section id="across"')
+    assert "活动室" in html and "day=2030-03-06" in html
