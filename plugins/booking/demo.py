@@ -11,9 +11,9 @@ from plugins.booking import rules, workflow
 from plugins.booking.models import Closure, OpeningHours, Organisation, Space
 
 EVENINGS_AND_WEEKENDS = {
-    **{d: [(9 * 60, 12 * 60), (14 * 60, 17 * 60), (18 * 60 + 30, 21 * 60 + 30)] for d in range(5)},
-    5: [(9 * 60, 21 * 60 + 30)],
-    6: [(9 * 60, 21 * 60 + 30)],
+    **{d: [(9 * 60, 12 * 60), (14 * 60, 17 * 60), (18 * 60, 22 * 60)] for d in range(5)},
+    5: [(9 * 60, 21 * 60)],
+    6: [(9 * 60, 21 * 60)],
 }
 SPACES = [
     dict(name="近邻活动室", capacity=40, uses="议事协商, 兴趣小组, 亲子活动, 会议",
