@@ -28,9 +28,9 @@ def _book(client, space_id, day, start="19:00", end="20:00"):
     return client.post(f"{BASE}/spaces/{space_id}/book", data=data)
 
 
-def _past_no_shows(person_id: int, space_id: int, count: int) -> None:
-    for n in range(count):
-        at = utcnow() - timedelta(days=n + 1, hours=3)
+def _past_no_shows(person_id: int, space_id: int, count: int, first: int = 1) -> None:
+    for n in range(first, first + count):
+        at = utcnow() - timedelta(days=n, hours=3)
         db.session.add(
             Booking(
                 space_id=space_id,
@@ -52,7 +52,7 @@ def test_repeated_no_shows_pause_online_booking_not_the_desk(
         day = next_weekday(2)
     assert _book(member_client, space_id, day).status_code == 302  # 2 < 3: still fine
     with in_community(booking_on):
-        _past_no_shows(member.id, space_id, 1)
+        _past_no_shows(member.id, space_id, 1, first=10)
     paused = _book(member_client, space_id, day, "20:00", "21:00")
     assert paused.status_code == 422
     assert "线上预约已暂停" in paused.get_data(as_text=True)
