@@ -130,8 +130,25 @@ def check(req: Request, tz: str, now: datetime) -> tuple[datetime, datetime]:
     uses = space.use_list()
     if req.use and uses and req.use not in uses:
         raise Refused(_("This space is not for that use; choose one of its uses."))
-    if not any(o <= start_min and end_min <= c for o, c in hours_of(space.id, req.day.weekday())):
+    period = next(
+        (
+            (o, c)
+            for o, c in hours_of(space.id, req.day.weekday())
+            if o <= start_min and end_min <= c
+        ),
+        None,
+    )
+    if period is None:
         raise Refused(_("The space is not open at that time; choose a time within its hours."))
+    if (start_min - period[0]) % space.slot_minutes:
+        first = f"{period[0] // 60:02d}:{period[0] % 60:02d}"
+        raise Refused(
+            _(
+                "Start at the beginning of a slot: slots of %(minutes)d minutes from %(first)s.",
+                minutes=space.slot_minutes,
+                first=first,
+            )
+        )
     closure = closure_on(space.id, req.day)
     if closure is not None:
         raise Refused(

@@ -163,3 +163,18 @@ def test_a_zone_with_daylight_saving_time(
         # The night the clocks change has 23 hours: 01:00-04:00 local is two real hours.
         night = place(space_id, date(2030, 3, 31), (1, 0), (4, 0), person.id)
         assert (night.ends_at - night.starts_at).total_seconds() == 2 * 3600
+
+
+def test_bookings_start_on_the_space_slots(app, booking_on, in_community, member):
+    """Slots of two hours from 18:00: 19:00-21:00 would spoil two slots, so it is refused."""
+    with in_community(booking_on):
+        space_id = add_space(
+            hours=((18 * 60, 22 * 60),),
+            slot_minutes=120,
+            min_minutes=120,
+            max_minutes=240,
+            advance_days=14,
+        )
+        message = refused(space_id, TUESDAY, (19, 0), (21, 0), member.id)
+        assert message == "请从时段开头开始预约：每段 120 分钟，从 18:00 起。"
+        place(space_id, TUESDAY, (20, 0), (22, 0), member.id)
