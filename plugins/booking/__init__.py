@@ -109,6 +109,18 @@ def settings_schema():
 
 
 @hookimpl
+def dashboard_widgets():
+    from core.plugin_api import Widget
+
+    def render():
+        from plugins.booking.widget import widget_html
+
+        return widget_html()
+
+    return [Widget("booking", meta.label, render, order=30)]
+
+
+@hookimpl
 def cli_commands():
     from plugins.booking.cli import booking_cli
 

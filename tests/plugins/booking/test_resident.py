@@ -138,3 +138,13 @@ def test_across_spaces_day_view_moves_by_htmx(app, space_id, member_client):
     html = part.get_data(as_text=True)
     assert part.status_code == 200 and html.lstrip().startswith('<section id="across"')
     assert "活动室" in html and "day=2030-03-06" in html
+
+
+def test_dashboard_widget(app, space_id, member_client, staff_client, booking_on, in_community):
+    with in_community(booking_on):
+        day = next_weekday(1)
+    empty = member_client.get("/c/alpha/").get_data(as_text=True)
+    assert "场地晚上和周末也开放" in empty
+    assert _book(member_client, space_id, day).status_code == 302
+    assert "已确认" in member_client.get("/c/alpha/").get_data(as_text=True)
+    assert "今日预约 0 个" in staff_client.get("/c/alpha/").get_data(as_text=True)
