@@ -19,11 +19,19 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip setuptools wheel
 
-install: $(BIN)/python
+# Stamps: pip runs again only when the project or the lock changed (and never while another
+# make target is using the venv, as CI's two suites do side by side).
+$(VENV)/.installed: pyproject.toml $(LOCK) | $(BIN)/python
 	$(BIN)/pip install -q -e .
+	touch $@
 
-install-test: $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml $(LOCK) | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
 
 ## make lock: re-pin constraints.txt to the newest versions pyproject.toml allows, resolved
 ## in a throwaway venv without the old pins; then `make test` and commit both
@@ -72,8 +80,10 @@ lint: install-test
 i18n: install-test
 	$(BIN)/python -m core.services.i18n_tools update
 
+## make bench: the app under gunicorn beside two Flask baselines, demo-sized and full data
+## (bench/run.py; SQLite unless DATABASE_URL is set; BENCH_ARGS="--scales small --duration 5")
 bench: install-test
-	$(BIN)/python -m bench.requests_ledger
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 ## soak: 10 minutes of mixed load from 50 people on gunicorn, with a worker killed, PostgreSQL
 ## restarted and Redis stopped on the way (own throwaway servers); results in docs/benchmarks.md

@@ -14,7 +14,17 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from core import config as config_module
-from core.extensions import babel, cache, csrf, db, htmx, limiter, login_manager, migrate
+from core.extensions import (
+    babel,
+    cache,
+    csrf,
+    db,
+    htmx,
+    install_template_gettext,
+    limiter,
+    login_manager,
+    migrate,
+)
 from core.plugins.host import PluginHost
 from core.services.parsing import BIGINT_MAX, parse_id
 from core.web.http_request import GongzhiRequest
@@ -45,10 +55,12 @@ def create_app(
     app.config.update(overrides or {})
     _init_logging(app)
 
+    from core import sqlite
     from tenants import scoping
 
     db.init_app(app)
     scoping.install(db)
+    sqlite.install()
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -126,6 +138,7 @@ def _init_i18n(app: Flask, host: PluginHost) -> None:
     translations.install(app, host)
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "zh_Hans")
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    install_template_gettext(app)
 
     @app.before_request
     def _choose_language_again():
@@ -139,6 +152,7 @@ def _init_i18n(app: Flask, host: PluginHost) -> None:
 def _register_core(app: Flask) -> None:
     from core import cli
     from core.community.events import flush_deliveries
+    from core.community.permissions import membership_of
     from core.models import User
     from core.web import (
         auth,
@@ -150,11 +164,19 @@ def _register_core(app: Flask) -> None:
         security,
         templating,
     )
+    from tenants.context import current_community
 
     @login_manager.user_loader
     def _load_user(user_id: str):
         user_id = parse_id(user_id)
-        return db.session.get(User, user_id) if user_id is not None else None
+        if user_id is None:
+            return None
+        community = current_community()
+        if community is not None:  # a community page asks for the membership anyway
+            member = membership_of(community, user_id)
+            if member is not None:
+                return member.user
+        return db.session.get(User, user_id)
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(community_pages.bp)

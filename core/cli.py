@@ -133,16 +133,10 @@ def install(app: Flask) -> None:
     @click.option("--reset", is_flag=True, help="Drop all tables first.")
     def demo(reset: bool) -> None:
         """Load two demo communities with realistic data (idempotent)."""
-        from flask import current_app
-
         from core.demo import load_demo
 
-        # Plugins' demo_data builds links (a request's notifications): give url_for the
-        # site's address, as a request would.
-        base_url = current_app.config.get("PUBLIC_URL") or None
-        with current_app.test_request_context(base_url=base_url):
-            for line in load_demo(reset=reset):
-                click.echo(line)
+        for line in load_demo(reset=reset):
+            click.echo(line)
 
     with app.app_context():
         plugin_host = host()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flask import current_app
+from flask import current_app, has_request_context
 
 from core.community.events import flush_deliveries
 from core.community.membership import add_member
@@ -73,6 +73,19 @@ def seed_demo_data(tenant: Tenant, users: dict[str, User]) -> None:
 
 
 def load_demo(reset: bool = False) -> Iterator[str]:
+    """Load the demo communities (idempotent), yielding the lines to show the person.
+
+    Plugins' ``demo_data`` builds links (a request's notifications) with ``url_for``: outside
+    a request (the CLI, a benchmark, a test's set-up) this gives it the site's address."""
+    if has_request_context():
+        yield from _load_demo(reset)
+        return
+    base_url = current_app.config.get("PUBLIC_URL") or None
+    with current_app.test_request_context(base_url=base_url):
+        yield from _load_demo(reset)
+
+
+def _load_demo(reset: bool) -> Iterator[str]:
     if reset:
         db.drop_all()
         db.create_all()

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
-
-from flask import current_app
-from flask_babel import Babel, Domain
+from flask import current_app, g
+from flask_babel import Babel, Domain, _get_current_context, get_locale
 from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -14,9 +12,10 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
-from sqlalchemy import MetaData, event
-from sqlalchemy.engine import Engine
+from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from core import sqlite  # noqa: F401  (SQLite pragmas and BEGIN; registered on import)
 
 # Stable constraint names so Alembic can drop/alter them on every database.
 NAMING = {
@@ -39,6 +38,44 @@ class _PerAppDomain(Domain):
     def get_translations_cache(self, ctx):
         return current_app.extensions.setdefault("gongzhi.translations", {})
 
+    def get_translations(self):
+        """Every ``_()`` of a page asks for the catalogue: remember it on the request
+        context, per locale (so ``force_locale`` still switches it)."""
+        ctx = _get_current_context()
+        if ctx is None:
+            return super().get_translations()
+        locale = get_locale()
+        memo = getattr(ctx, "gongzhi_translations", None)
+        if memo is not None and memo[0] is locale:
+            return memo[1]
+        translations = super().get_translations()
+        ctx.gongzhi_translations = (locale, translations)
+        return translations
+
+
+def current_translations():
+    """The page's catalogue: what every ``_()`` in a template asks for, found with one
+    lookup once ``_PerAppDomain`` remembered it for this request and locale."""
+    try:
+        babel_ctx = g._flask_babel
+    except (AttributeError, RuntimeError):  # Flask-Babel has not started on this request
+        return babel.domain_instance.get_translations()
+    memo = getattr(babel_ctx, "gongzhi_translations", None)
+    if memo is not None and memo[0] is getattr(babel_ctx, "babel_locale", None):
+        return memo[1]
+    return babel.domain_instance.get_translations()
+
+
+def install_template_gettext(app) -> None:
+    """Flask-Babel's template callables, minus its per-call domain and locale lookups."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: current_translations().ugettext(s),
+        ngettext=lambda s, p, n: current_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: current_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: current_translations().unpgettext(c, s, p, n),
+    )
+
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
@@ -49,29 +86,3 @@ csrf = CSRFProtect()
 htmx = Htmx()
 cache = Cache()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """Embedded SQLite: WAL, foreign keys, a busy timeout, and our own BEGIN (below)."""
-    if not isinstance(dbapi_connection, sqlite3.Connection):
-        return
-    dbapi_connection.isolation_level = None  # let SQLAlchemy's "begin" event emit BEGIN
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=15000")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
-
-
-@event.listens_for(Engine, "begin")
-def _sqlite_begin_immediate(conn) -> None:
-    """Take SQLite's write lock at BEGIN.
-
-    pysqlite's default deferred transaction fails with "database is locked" when two
-    writers both upgrade from read to write; BEGIN IMMEDIATE makes writers queue on the
-    busy timeout instead, which is what keeps bookings and ledgers serial on SQLite.
-    """
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -57,6 +57,7 @@ from core.services.parsing import (
     parse_time,
 )
 from core.services.time import DEFAULT_TIMEZONE, UTCDateTime, to_local, utcnow
+from core.sqlite import writes_on_get
 from core.web.member_picker import MemberField
 from tenants.context import (
     TenantScopeError,
@@ -76,8 +77,9 @@ hookspec = pluggy.HookspecMarker(PROJECT)
 def ask_plugins(hook_name: str, **kwargs) -> list[tuple[str, object]]:
     """Ask the current community's enabled plugins a question (any hook, also one a
     plugin declared): ``[(plugin_id, answer), ...]`` sorted by plugin id, ``None``
-    answers left out. Each answer runs in a savepoint; one that raises is logged and
-    answers "module unavailable" (``Unavailable``) instead of failing the caller."""
+    answers left out. Each answer is isolated (in a savepoint once the transaction has
+    written); one that raises is logged and answers "module unavailable"
+    (``Unavailable``) instead of failing the caller."""
     return gateway().call_isolated(hook_name, **kwargs)
 
 
@@ -174,5 +176,6 @@ __all__ = [
     "to_local",
     "translator",
     "utcnow",
+    "writes_on_get",
     "xlsx_response",
 ]

@@ -68,9 +68,7 @@ class CommunityScope:
 
 
 def _detached(obj) -> bool:
-    from sqlalchemy import inspect
-
-    state = inspect(obj)
+    state = obj._sa_instance_state  # what sqlalchemy.inspect(obj) returns, without the lookup
     return state.detached and bool(state.expired_attributes)
 
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 import re
 
 from flask import Flask, abort, g
+from sqlalchemy import bindparam, select
 
 from core.extensions import db
 from tenants.context import CommunityScope, current_community, reset_scope, set_scope
 from tenants.models import SLUG_PATTERN, Tenant
 
 SLUG = re.compile(SLUG_PATTERN)
+_BY_SLUG = select(Tenant).where(Tenant.slug == bindparam("slug"))  # built once, run per request
 
 
 def install(app: Flask) -> None:
@@ -28,9 +30,7 @@ def install(app: Flask) -> None:
             return
         if not SLUG.fullmatch(slug):  # not a slug any community could have: no query at all
             abort(404)
-        tenant = db.session.execute(
-            db.select(Tenant).where(Tenant.slug == slug)
-        ).scalar_one_or_none()
+        tenant = db.session.execute(_BY_SLUG, {"slug": slug}).scalar_one_or_none()
         if tenant is None:
             abort(404)
         g._scope_token = set_scope(CommunityScope(tenant.id, tenant))

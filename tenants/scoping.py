@@ -41,12 +41,13 @@ def _filter_to_tenant(state: ORMExecuteState) -> None:
         if _touches_tenant_table(state):
             raise TenantScopeError("a tenant-owned table was queried with no community in scope")
         return
-    tenant_id = scope.tenant_id
-    state.statement = state.statement.options(
-        with_loader_criteria(
+    criteria = scope.cache.get("tenant_criteria")
+    if criteria is None:  # built once per scope: building it costs as much as a small query
+        tenant_id = scope.tenant_id
+        criteria = scope.cache["tenant_criteria"] = with_loader_criteria(
             TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True
         )
-    )
+    state.statement = state.statement.options(criteria)
 
 
 def _stamp_new_rows(session: Session, _flush_context, _instances) -> None:

@@ -21,6 +21,7 @@ from core.models import DomainEvent, EventFailure
 from core.plugins.gateway import gateway
 from core.plugins.host import call_impl
 from core.services.time import utcnow
+from core.sqlite import intend_to_write
 from tenants.context import all_tenants, community_scope
 
 log = logging.getLogger("gongzhi.events")
@@ -41,7 +42,7 @@ def deliver(event_id: int, tenant_id: int, only_plugin: str | None = None) -> in
     own transaction, whether delivered after a request or retried from the CLI. Returns
     the number of failures."""
     failures = 0
-    with community_scope(tenant_id):
+    with intend_to_write(), community_scope(tenant_id):
         gw = gateway()
         handlers = [
             (impl.plugin_name, lambda evt, impl=impl: call_impl(impl, {"event": evt}))

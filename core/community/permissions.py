@@ -17,6 +17,7 @@ from pathlib import Path
 
 from flask import Flask, abort, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy import bindparam, select
 
 from core.extensions import db
 from core.plugins.gateway import gateway, host
@@ -44,34 +45,51 @@ CORE_PERMISSIONS = [
     Permission("core.export", {"zh_Hans": "导出社区数据", "en": "Export community data"}, ()),
 ]
 ADMIN = CORE_ROLES[0]
+_MEMBERSHIP = select(Membership).where(  # built once, run on every community page
+    Membership.tenant_id == bindparam("tenant_id"), Membership.user_id == bindparam("user_id")
+)
 
 
 class UndeclaredPermission(LookupError):
     """A permission name nobody declared: a typo that would silently lock people out."""
 
 
+def _person(user):
+    """The user object itself, not Flask-Login's proxy (each proxy access costs a lookup)."""
+    user = user if user is not None else current_user
+    return user._get_current_object() if hasattr(user, "_get_current_object") else user
+
+
 def membership(tenant: Tenant | None = None, user=None) -> Membership | None:
     """The user's membership in the community (remembered for the community's scope)."""
     tenant = tenant or current_community()
-    user = user if user is not None else current_user
+    user = _person(user)
     if tenant is None or not getattr(user, "is_authenticated", False):
         return None
+    return membership_of(tenant, user.id)
+
+
+def membership_of(tenant: Tenant, user_id: int) -> Membership | None:
+    """The membership of a user id, with its user loaded in the same query (the login
+    loader on a community page gets the user from here: one query for both)."""
     scope = current_scope()
     memo = scope.cache if isinstance(scope, CommunityScope) else {}
-    key = ("membership", tenant.id, user.id)
+    key = ("membership", tenant.id, user_id)
     if key not in memo:
         memo[key] = db.session.execute(
-            db.select(Membership).where(
-                Membership.tenant_id == tenant.id, Membership.user_id == user.id
-            )
+            _MEMBERSHIP, {"tenant_id": tenant.id, "user_id": user_id}
         ).scalar_one_or_none()
     return memo[key]
 
 
 def all_permissions() -> dict[str, Permission]:
-    perms = {p.name: p for p in CORE_PERMISSIONS}
-    perms.update(host().permissions)
-    return perms
+    """Core's and the loaded plugins' permissions (worked out once per plugin set)."""
+    memo = host().memo
+    if "all_permissions" not in memo:
+        perms = {p.name: p for p in CORE_PERMISSIONS}
+        perms.update(host().permissions)
+        memo["all_permissions"] = perms
+    return memo["all_permissions"]
 
 
 def declared(permission: str) -> Permission:
@@ -83,17 +101,24 @@ def declared(permission: str) -> Permission:
 
 
 def has_permission(permission: str, tenant: Tenant | None = None, user=None) -> bool:
+    """Whether the user holds ``permission`` in the community (answered once per scope:
+    a page asks the same question for its menu, its widgets and its guard)."""
     perm = declared(permission)
     tenant = tenant or current_community()
-    user = user if user is not None else current_user
+    user = _person(user)
     member = membership(tenant, user)
     if member is None:
         return False
-    decision = _plugin_decision(tenant, user, permission)
-    if decision is not None:
-        return decision
-    roles = member.roles
-    return ADMIN in roles or bool(roles & set(perm.default_roles))
+    scope = current_scope()
+    memo = scope.cache if isinstance(scope, CommunityScope) else {}
+    key = ("permission", tenant.id, user.id, permission)
+    if key not in memo:
+        decision = _plugin_decision(tenant, user, permission)
+        if decision is None:
+            roles = member.roles
+            decision = ADMIN in roles or bool(roles & set(perm.default_roles))
+        memo[key] = decision
+    return memo[key]
 
 
 def _plugin_decision(tenant: Tenant, user, permission: str) -> bool | None:

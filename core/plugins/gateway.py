@@ -24,11 +24,13 @@ from typing import Any
 from flask import current_app
 from markupsafe import Markup
 from pluggy import HookImpl
+from sqlalchemy import select
 
 from core.extensions import cache as shared_cache
 from core.extensions import db
 from core.plugins.host import PluginHost, call_impl
 from core.plugins.settings import decode_settings
+from core.services.transactions import has_written
 from tenants.context import (
     CommunityScope,
     TenantScopeError,
@@ -39,6 +41,7 @@ from tenants.models import PluginActivation, Tenant
 
 log = logging.getLogger("gongzhi.plugins")
 ENABLED_TTL = 300  # seconds the shared (Redis) copy of a community's enabled set lives
+_ACTIVATIONS = select(PluginActivation)  # built once; the scope filters it to the community
 
 
 def host() -> PluginHost:
@@ -102,7 +105,7 @@ class Gateway:
     def _rows(self) -> dict[str, PluginActivation]:
         if self._activations is None:
             with community_scope(self.tenant_id):
-                rows = db.session.execute(db.select(PluginActivation)).scalars()
+                rows = db.session.execute(_ACTIVATIONS).scalars()
                 self._activations = {row.plugin_id: row for row in rows}
         return self._activations
 
@@ -145,12 +148,23 @@ class Gateway:
         return self.host.implementations(enabled, hook_name)
 
     def run_isolated(self, plugin_id: str, what: str, fn: Callable[[], Any]) -> Any:
-        """Run one plugin's code in a savepoint, so it cannot poison the caller's
-        transaction; if it raises, log it with its traceback and answer ``Unavailable``."""
+        """Run one plugin's code so it cannot poison the caller's transaction; if it
+        raises, log it with its traceback and answer ``Unavailable``.
+
+        After the caller wrote, the plugin runs in a savepoint that a failure rolls back.
+        Before any write (every page view) there is nothing of the caller's to lose: no
+        savepoint, and a failure rolls the whole read transaction back (on PostgreSQL a
+        failed statement would otherwise leave it unusable)."""
+        session = db.session()
+        isolate = has_written(session)
         try:
-            with db.session.begin_nested():
-                return fn()
+            if isolate:
+                with session.begin_nested():
+                    return fn()
+            return fn()
         except Exception:
+            if not isolate:
+                session.rollback()
             if self.host.strict:
                 raise
             log.exception(
@@ -161,9 +175,12 @@ class Gateway:
     def call_isolated(self, hook_name: str, **kwargs) -> list[tuple[str, Any]]:
         """Each enabled plugin's raw answer to a hook, in plugin id order; ``None``
         answers left out, a plugin that raised answers ``Unavailable``."""
+        implementations = self.implementations(hook_name)
+        if not implementations:  # most template slots on most pages
+            return []
         kwargs = {**kwargs, "tenant": self.tenant}  # every per-community hook may ask for it
         out: list[tuple[str, Any]] = []
-        for impl in self.implementations(hook_name):
+        for impl in implementations:
             result = self.run_isolated(
                 impl.plugin_name, hook_name, lambda impl=impl: call_impl(impl, kwargs)
             )

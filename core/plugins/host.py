@@ -32,7 +32,7 @@ log = logging.getLogger("gongzhi.plugins")
 # permission names, deny-wins decisions. 1.3: a translation domain per plugin (translator),
 # flask plugins migrate / i18n, read_xlsx, plugin_status; member_column, get_member,
 # MemberField, core member events; notify, members_with_permission; idempotent writes;
-# BaseForm and the input parsers.
+# BaseForm and the input parsers; writes_on_get.
 # Plugins declaring ">=1.0,<2" keep working.
 PLUGIN_API_VERSION = "1.3.0"
 ENTRY_POINT_GROUP = "gongzhi.plugins"
@@ -78,6 +78,9 @@ class PluginHost:
         self.roles: dict[str, Role] = {}
         self.notification_kinds: dict[str, NotificationKind] = {}
         self._subset_cache: dict[tuple[frozenset, str], Any] = {}
+        # Facts derived from the loaded plugins (implementations per enabled set, schemas,
+        # the declared permissions): computed once, dropped whenever the plugin set changes.
+        self.memo: dict[Any, Any] = {}
 
     # ----- loading -------------------------------------------------------------------
     def load_entry_points(self, only: Iterable[str] | None = None) -> None:
@@ -115,6 +118,7 @@ class PluginHost:
             if spec_module is not None:
                 self.pm.add_hookspecs(spec_module)
             self.pm.register(module, name=plugin_id)
+            self.memo.clear()
             self._collect_declarations(plugin_id, module)
         except Exception as exc:
             if self.pm.is_registered(module):
@@ -125,6 +129,7 @@ class PluginHost:
         record = LoadedPlugin(plugin_id, ACTIVE, module, meta, None, distribution)
         record.package_dir = _folder_of(module)
         self.plugins[plugin_id] = record
+        self.memo.clear()
         return record
 
     def _fail(
@@ -137,6 +142,7 @@ class PluginHost:
         record = LoadedPlugin(plugin_id, status, meta=meta, error=reason, distribution=distribution)
         record.package_dir = _folder_of(module)
         self.plugins[plugin_id] = record
+        self.memo.clear()
         if self.strict:
             raise PluginLoadError(f"plugin {plugin_id}: {reason}") from exc
         return record
@@ -148,6 +154,7 @@ class PluginHost:
         if record.module is not None and self.pm.is_registered(record.module):
             self.pm.unregister(record.module)
         self._subset_cache.clear()
+        self.memo.clear()
         self.permissions = {
             name: perm
             for name, perm in self.permissions.items()
@@ -203,19 +210,25 @@ class PluginHost:
 
     @property
     def active_ids(self) -> list[str]:
-        return [p.id for p in self.active()]
+        if "active_ids" not in self.memo:
+            self.memo["active_ids"] = tuple(p.id for p in self.active())
+        return list(self.memo["active_ids"])
 
     def get(self, plugin_id: str) -> LoadedPlugin | None:
         return self.plugins.get(plugin_id)
 
     def always_on(self) -> frozenset[str]:
-        return frozenset(p.id for p in self.active() if p.meta.always_on)
+        if "always_on" not in self.memo:
+            self.memo["always_on"] = frozenset(p.id for p in self.active() if p.meta.always_on)
+        return self.memo["always_on"]
 
     def settings_schema(self, plugin_id: str) -> list[SettingField]:
-        record = self.plugins.get(plugin_id)
-        if not record or not record.active:
-            return []
-        return list(self._call_one(record.module, "settings_schema") or [])
+        key = ("settings_schema", plugin_id)
+        if key not in self.memo:
+            record = self.plugins.get(plugin_id)
+            found = record and record.active and self._call_one(record.module, "settings_schema")
+            self.memo[key] = tuple(found or ())
+        return list(self.memo[key])
 
     # ----- gated calls -----------------------------------------------------------------
     def hooks(self, enabled: frozenset[str]):
@@ -233,11 +246,14 @@ class PluginHost:
 
     def implementations(self, enabled: frozenset[str], name: str) -> list[HookImpl]:
         """The implementations of a hook by plugins in ``enabled``, sorted by plugin id."""
-        caller = getattr(self.pm.hook, name, None)
-        if caller is None:
-            return []
-        impls = [impl for impl in caller.get_hookimpls() if impl.plugin_name in enabled]
-        return sorted(impls, key=lambda impl: impl.plugin_name)
+        key = ("implementations", enabled, name)
+        found = self.memo.get(key)
+        if found is None:
+            caller = getattr(self.pm.hook, name, None)
+            impls = caller.get_hookimpls() if caller else []
+            impls = [impl for impl in impls if impl.plugin_name in enabled]
+            found = self.memo[key] = tuple(sorted(impls, key=lambda impl: impl.plugin_name))
+        return list(found)
 
 
 def _folder_of(module) -> Path | None:

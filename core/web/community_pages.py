@@ -35,6 +35,7 @@ from core.plugins.settings import encode_form, settings_form
 from core.services.exports import csv_response
 from core.services.i18n import localized
 from core.services.pagination import paginate
+from core.sqlite import writes_on_get
 from core.web.auth import send_invitation
 from core.web.forms import ROLE_LABELS, CommunityProfileForm, InviteForm, RolesForm
 from core.web.member_picker import option_tags, shows_full_email
@@ -398,6 +399,7 @@ def export_page():
 
 @bp.route("/export.zip")
 @requires("core.export")
+@writes_on_get  # the audit line of the export
 def export_all():
     collected = _collect_exports()
     buffer = io.BytesIO()

@@ -22,6 +22,7 @@ from core.services.i18n import localized
 from core.services.mail import mail_configured
 from core.services.pagination import paginate
 from core.services.time import utcnow
+from core.sqlite import writes_on_get
 from tenants.context import all_tenants, current_community
 from tenants.models import Tenant
 
@@ -77,6 +78,7 @@ def community_index():
 
 @bp.route("/notifications/<int:notification_id>/open")
 @login_required
+@writes_on_get  # marks the row read
 def open_one(notification_id: int):
     """Mark it read and go to the thing. A GET on purpose, so it is a plain link (a new
     tab, a long press on a phone); it only ever touches the reader's own row."""

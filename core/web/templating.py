@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date as date_type
 from datetime import datetime
 
 from flask import Flask, current_app, url_for
-from flask_babel import format_date, format_datetime
+from flask_babel import to_user_timezone
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -32,20 +33,26 @@ def money(fen: int | None) -> str:
     return f"{sign}¥{yuan:,}.{cents:02d}"
 
 
+# The two fixed patterns Babel would format ("yyyy年M月d日" and "yyyy-MM-dd", then "HH:mm"),
+# written out: a long list formats dozens of dates, and Babel's general formatter costs
+# more than the rest of a row. The time zone is Flask-Babel's (the community's).
+def _day(local: date_type) -> str:
+    if current_locale() == "en":
+        return f"{local.year:04d}-{local.month:02d}-{local.day:02d}"
+    return f"{local.year:04d}年{local.month}月{local.day}日"
+
+
 def date(value: datetime | None) -> str:
     if value is None:
         return ""
-    if current_locale() == "en":
-        return format_date(as_aware(value), "yyyy-MM-dd")
-    return format_date(as_aware(value), "yyyy年M月d日")
+    return _day(to_user_timezone(as_aware(value)))
 
 
 def datetime_(value: datetime | None) -> str:
     if value is None:
         return ""
-    if current_locale() == "en":
-        return format_datetime(as_aware(value), "yyyy-MM-dd HH:mm")
-    return format_datetime(as_aware(value), "yyyy年M月d日 HH:mm")
+    local = to_user_timezone(as_aware(value))
+    return f"{_day(local)} {local.hour:02d}:{local.minute:02d}"
 
 
 def nav_entries() -> list[dict]:

@@ -21,7 +21,11 @@ from core.plugin_api import (
     hookimpl,
     plugin_settings,
 )
-from plugins.requests import hookspecs  # noqa: F401  (the host adds them: pm.add_hookspecs)
+from plugins.requests import (
+    counts,
+    hookspecs,  # noqa: F401  (the host adds them: pm.add_hookspecs)
+)
+from plugins.requests.models import MAX_CLOSE_TARGET_DAYS
 
 meta = PluginMeta(
     id="requests",
@@ -36,6 +40,16 @@ meta = PluginMeta(
     api=">=1.3,<2",  # 1.3: member_column, MemberField
     order=20,
 )
+
+
+counts.install()  # the ledger counts follow every write to a request
+
+
+@hookimpl
+def cli_commands():
+    from plugins.requests.cli import requests_cli
+
+    return [requests_cli]
 
 
 @hookimpl
@@ -72,13 +86,6 @@ def notification_kinds() -> list[NotificationKind]:
     return KINDS
 
 
-@hookimpl
-def cli_commands():
-    from plugins.requests.cli import requests_cli
-
-    return [requests_cli]
-
-
 def _label(zh: str, en: str) -> dict[str, str]:
     return {"zh_Hans": zh, "en": en}
 
@@ -106,7 +113,7 @@ def settings_schema():
             7,
             _label("办结目标（天）", "Time-to-close target (days)"),
             minimum=1,
-            maximum=365,
+            maximum=MAX_CLOSE_TARGET_DAYS,  # the kept counts are exact up to it
         ),
         SettingField(
             "red_deadline_days",

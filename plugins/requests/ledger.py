@@ -1,8 +1,10 @@
 """The request ledger (民情台账): filters, figures and the monthly chart.
 
-Every figure is one aggregate query over the filtered set, so the page costs the same
-number of queries with ten requests or a hundred thousand; the list itself is keyset
-paginated on the indexes declared in ``models.py``.
+The whole ledger, or one kind and/or status of it, reads its figures and chart from the
+counts kept on every write (``counts.py``): the same cost at ten requests or a hundred
+thousand. Other filters (category, owner, overdue, dates) aggregate the filtered rows in
+one query each, over the index of that filter. The list itself is keyset paginated on the
+indexes declared in ``models.py``.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from core.plugin_api import DATE_MAX, DATE_MIN, db, parse_date, parse_id
-from plugins.requests import clock
+from plugins.requests import clock, counts
 from plugins.requests.i18n import _
 from plugins.requests.models import KINDS, OPEN_STATUSES, STATUSES, Request
 from plugins.requests.sla import Targets
@@ -71,6 +73,13 @@ class Filters:
         }
         return {k: v for k, v in out.items() if v}
 
+    @property
+    def counted(self) -> bool:
+        """Whether the pre-aggregated counts answer these filters (kind and status only)."""
+        return not (
+            self.category_id or self.owner or self.overdue or self.date_from or self.date_to
+        )
+
     def apply(self, select, timezone: str, now: datetime | None = None):
         zone = ZoneInfo(timezone)
         if self.kind:
@@ -112,6 +121,35 @@ class Figures:
     close_met: int
     avg_close_days: float | None
 
+    @classmethod
+    def from_sums(
+        cls,
+        *,
+        total: int,
+        open: int,
+        overdue: int,
+        responded: int,
+        response_met: int,
+        response_seconds: int,
+        closed: int,
+        close_met: int,
+        close_seconds: int,
+    ) -> Figures:
+        """The figures from counts and sums: one formula whether rows or counts gave them."""
+        return cls(
+            total=total,
+            open=open,
+            overdue=overdue,
+            responded=responded,
+            response_met=response_met,
+            avg_response_minutes=(
+                round(response_seconds / responded / 60, 1) if response_seconds else None
+            ),
+            closed=closed,
+            close_met=close_met,
+            avg_close_days=round(close_seconds / closed / 86400, 1) if close_seconds else None,
+        )
+
     @property
     def response_rate(self) -> int | None:
         return round(100 * self.response_met / self.responded) if self.responded else None
@@ -122,7 +160,7 @@ class Figures:
 
 
 def figures(select_filtered, targets: Targets, now: datetime) -> Figures:
-    """Counts and response/close times of the filtered requests, in one query."""
+    """Counts and response/close times of the filtered requests, in one query over rows."""
     close_limit = targets.close_days * 86400
     sub = select_filtered.with_only_columns(
         Request.status,
@@ -134,6 +172,9 @@ def figures(select_filtered, targets: Targets, now: datetime) -> Figures:
 
     def count_if(condition):
         return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+    def total(column):
+        return sa.func.coalesce(sa.func.sum(column), 0)
 
     row = db.session.execute(
         sa.select(
@@ -148,24 +189,38 @@ def figures(select_filtered, targets: Targets, now: datetime) -> Figures:
             ),
             sa.func.count(sub.c.first_response_seconds),
             count_if(sub.c.first_response_met.is_(True)),
-            sa.func.avg(sub.c.first_response_seconds),
+            total(sub.c.first_response_seconds),
             sa.func.count(sub.c.close_seconds),
             count_if(sub.c.close_seconds <= close_limit),
-            sa.func.avg(sub.c.close_seconds),
+            total(sub.c.close_seconds),
         )
     ).one()
-    avg_response = row[5]
-    avg_close = row[8]
-    return Figures(
+    return Figures.from_sums(
         total=row[0],
         open=int(row[1]),
         overdue=int(row[2]),
         responded=row[3],
         response_met=int(row[4]),
-        avg_response_minutes=round(float(avg_response) / 60, 1) if avg_response else None,
+        response_seconds=int(row[5]),
         closed=row[6],
         close_met=int(row[7]),
-        avg_close_days=round(float(avg_close) / 86400, 1) if avg_close else None,
+        close_seconds=int(row[8]),
+    )
+
+
+def figures_from_counts(filters: Filters, targets: Targets, now: datetime) -> Figures:
+    """The same figures for the whole ledger or one kind/status, from the kept counts."""
+    got = counts.totals(filters.kind, filters.status, targets.close_days)
+    return Figures.from_sums(
+        total=got.total,
+        open=got.open,
+        overdue=counts.overdue(now, filters.kind, filters.status),
+        responded=got.responded,
+        response_met=got.response_met,
+        response_seconds=got.response_seconds,
+        closed=got.closed,
+        close_met=got.close_met,
+        close_seconds=got.close_seconds,
     )
 
 

@@ -72,6 +72,19 @@ class Service(TenantScoped, db.Model):
     position: Mapped[int] = mapped_column(default=100)
 
 
+def number(year: int, seq: int) -> str:
+    """A request's display number, e.g. 2026-0042 (also for lists that read columns)."""
+    return f"{year}-{seq:04d}"
+
+
+def with_category(request_entity):
+    """The join condition from requests to their category (same community)."""
+    return sa.and_(
+        Category.id == request_entity.category_id,
+        Category.tenant_id == request_entity.tenant_id,
+    )
+
+
 class Request(TenantScoped, db.Model):
     """A resident's request (诉求) and where it stands."""
 
@@ -89,6 +102,8 @@ class Request(TenantScoped, db.Model):
         sa.Index("ix_requests_request_category", "tenant_id", "category_id", "id"),
         sa.Index("ix_requests_request_owner", "tenant_id", "owner", "id"),
         sa.Index("ix_requests_request_deadline", "tenant_id", "deadline"),
+        # The open ledger's overdue count reads only open requests past their deadline.
+        sa.Index("ix_requests_request_open_deadline", "tenant_id", "status", "deadline"),
         sa.Index("ix_requests_request_created", "tenant_id", "created_at"),
         sa.Index("ix_requests_request_month", "tenant_id", "received_month", "kind"),
         sa.Index("ix_requests_request_requester", "tenant_id", "requester_id", "id"),
@@ -110,9 +125,13 @@ class Request(TenantScoped, db.Model):
     entered_by_id: Mapped[int | None] = member_column()
 
     category_id: Mapped[int | None] = mapped_column(ID_TYPE)
-    kind: Mapped[str | None] = mapped_column(sa.String(8))
-    status: Mapped[str] = mapped_column(sa.String(12), default="received")
-    owner: Mapped[str] = mapped_column(sa.String(120), default="")  # unit, committee, service
+    kind: Mapped[str | None] = mapped_column(sa.String(8), active_history=True)
+    status: Mapped[str] = mapped_column(
+        sa.String(12), default="received", active_history=True
+    )
+    owner: Mapped[str] = mapped_column(  # unit, committee, service
+        sa.String(120), default="", active_history=True
+    )
     office: Mapped[str] = mapped_column(sa.String(120), default="")  # 承办科室
     handler: Mapped[str] = mapped_column(sa.String(80), default="")  # 承办人
     assignee_key: Mapped[str] = mapped_column(sa.String(80), default="")  # "committees:3"
@@ -122,13 +141,15 @@ class Request(TenantScoped, db.Model):
     reply: Mapped[str] = mapped_column(sa.Text, default="")
     outcome: Mapped[str] = mapped_column(sa.String(300), default="")  # public, no personal data
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    received_month: Mapped[str] = mapped_column(sa.String(7))  # "2026-11", community time
+    received_month: Mapped[str] = mapped_column(  # "2026-11", community time
+        sa.String(7), active_history=True
+    )
     first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    first_response_seconds: Mapped[int | None] = mapped_column()
-    first_response_met: Mapped[bool | None] = mapped_column()
+    first_response_seconds: Mapped[int | None] = mapped_column(active_history=True)
+    first_response_met: Mapped[bool | None] = mapped_column(active_history=True)
     replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    close_seconds: Mapped[int | None] = mapped_column()
+    close_seconds: Mapped[int | None] = mapped_column(active_history=True)
     closed_how: Mapped[str | None] = mapped_column(sa.String(12))
     close_reason: Mapped[str] = mapped_column(sa.String(300), default="")
 
@@ -145,7 +166,7 @@ class Request(TenantScoped, db.Model):
     @property
     def number(self) -> str:
         """The community's display number, e.g. 2026-0042."""
-        return f"{self.year}-{self.seq:04d}"
+        return number(self.year, self.seq)
 
     @property
     def requester_label(self) -> str:
@@ -191,3 +212,55 @@ class Photo(TenantScoped, db.Model):
     content_type: Mapped[str] = mapped_column(sa.String(32))
     size: Mapped[int] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+# ----- the ledger's counts, kept up to date on every write (counts.py) ----------------------
+NO_CLOSE = -1  # close_day of a request without a close time
+MAX_CLOSE_TARGET_DAYS = 365  # the settings' limit; close_day stops one past it
+
+
+class CountTotal(TenantScoped, db.Model):
+    """Requests by kind, status and days to close, with the sums the figures need.
+
+    ``close_day`` is the close time rounded up to whole days (0 for none or negative,
+    ``MAX_CLOSE_TARGET_DAYS + 1`` past a year, ``NO_CLOSE`` when not closed), so "closed
+    within the target" is exact for any target the settings allow. Its size is bounded by
+    kinds × statuses × days, not by the number of requests."""
+
+    __tablename__ = "requests_count_total"
+    __tenant_table_args__ = (
+        sa.UniqueConstraint("tenant_id", "kind", "status", "close_day"),
+    )
+
+    kind: Mapped[str] = mapped_column(sa.String(8))  # "" when not classified
+    status: Mapped[str] = mapped_column(sa.String(12))
+    close_day: Mapped[int] = mapped_column()
+    n: Mapped[int] = mapped_column(default=0)
+    responded: Mapped[int] = mapped_column(default=0)
+    response_met: Mapped[int] = mapped_column(default=0)
+    response_seconds: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    close_seconds: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
+class CountMonth(TenantScoped, db.Model):
+    """Requests by month received (community time), kind and status: the monthly chart."""
+
+    __tablename__ = "requests_count_month"
+    __tenant_table_args__ = (
+        sa.UniqueConstraint("tenant_id", "month", "kind", "status"),
+    )
+
+    month: Mapped[str] = mapped_column(sa.String(7))
+    kind: Mapped[str] = mapped_column(sa.String(8))
+    status: Mapped[str] = mapped_column(sa.String(12))
+    n: Mapped[int] = mapped_column(default=0)
+
+
+class CountOwner(TenantScoped, db.Model):
+    """Requests per owner (责任主体): the ledger's owner filter lists those above zero."""
+
+    __tablename__ = "requests_count_owner"
+    __tenant_table_args__ = (sa.UniqueConstraint("tenant_id", "owner"),)
+
+    owner: Mapped[str] = mapped_column(sa.String(120))
+    n: Mapped[int] = mapped_column(default=0)

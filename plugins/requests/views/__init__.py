@@ -5,10 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, current_app
 from flask_login import current_user
 
-from core.plugin_api import current_tenant, db, has_permission, plugin_settings, to_local
+from core.plugin_api import (
+    current_locale,
+    current_tenant,
+    db,
+    has_permission,
+    plugin_settings,
+    to_local,
+)
 from plugins.requests import clock
 from plugins.requests.models import Request
 from plugins.requests.sla import Targets
@@ -65,15 +72,23 @@ from plugins.requests.views import (  # noqa: E402,F401  (routes register on bp)
 @bp.app_context_processor
 def _labels():
     # Only for our own templates' use; names are prefixed to stay out of others' way.
+    # Translated once per app and language: a ledger page shows a label in every row.
     from plugins.requests import labels
 
-    return {
-        "rq_kind": labels.KIND_SHORT,
-        "rq_kind_long": labels.KIND_LABELS,
-        "rq_kind_hint": labels.KIND_OWNER_HINT,
-        "rq_status": labels.STATUS_LABELS,
-        "rq_action": labels.ACTION_LABELS,
-        "rq_contact": labels.CONTACT_LABELS,
-        "rq_channel": labels.CHANNEL_LABELS,
-        "rq_closed_how": labels.CLOSED_HOW_LABELS,
-    }
+    memo = current_app.extensions.setdefault("requests.labels", {})
+    locale = current_locale()
+    if locale not in memo:
+        memo[locale] = {
+            name: {key: str(text) for key, text in table.items()}
+            for name, table in (
+                ("rq_kind", labels.KIND_SHORT),
+                ("rq_kind_long", labels.KIND_LABELS),
+                ("rq_kind_hint", labels.KIND_OWNER_HINT),
+                ("rq_status", labels.STATUS_LABELS),
+                ("rq_action", labels.ACTION_LABELS),
+                ("rq_contact", labels.CONTACT_LABELS),
+                ("rq_channel", labels.CHANNEL_LABELS),
+                ("rq_closed_how", labels.CLOSED_HOW_LABELS),
+            )
+        }
+    return memo[locale]

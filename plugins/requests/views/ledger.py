@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import render_template, request
-from sqlalchemy.orm import joinedload
 
 from core.plugin_api import (
     csv_response,
@@ -16,17 +17,41 @@ from core.plugin_api import (
     to_local,
     xlsx_response,
 )
-from plugins.requests import catalogue, clock, ledger, workflow
+from plugins.requests import catalogue, clock, counts, ledger, workflow
 from plugins.requests.labels import CLOSED_HOW_LABELS, KIND_SHORT, STATUS_LABELS
-from plugins.requests.models import Request
+from plugins.requests.models import Category, Request, number, with_category
 from plugins.requests.views import bp, settings, targets
 
 
-def _owners() -> list[str]:
-    rows = db.session.execute(
-        db.select(Request.owner).where(Request.owner != "").distinct().order_by(Request.owner)
-    ).scalars()
-    return list(rows)
+@dataclass(frozen=True)
+class Line:
+    """One row of the ledger list: what it shows, read as columns, not whole requests."""
+
+    id: int
+    number: str
+    kind: str | None
+    title: str
+    category: str
+    status: str
+    owner: str
+    handler: str
+    deadline: datetime | None
+    created_at: datetime
+
+
+LIST_COLUMNS = (
+    Request.id,
+    Request.year,
+    Request.seq,
+    Request.kind,
+    Request.title,
+    Category.name,
+    Request.status,
+    Request.owner,
+    Request.handler,
+    Request.deadline,
+    Request.created_at,
+)
 
 
 @bp.route("/ledger")
@@ -36,22 +61,41 @@ def ledger_page():
     now = clock.now()
     tz = current_tenant().timezone
     base = filters.apply(db.select(Request), tz, now)
-    page = paginate(
-        base.options(joinedload(Request.category), joinedload(Request.requester)),
-        Request.id,
-        per_page=settings()["per_page"],
+    listed = filters.apply(
+        db.select(*LIST_COLUMNS).outerjoin(Category, with_category(Request)), tz, now
     )
+    page = paginate(listed, Request.id, per_page=settings()["per_page"])
+    page.items = [
+        Line(
+            r.id,
+            number(r.year, r.seq),
+            r.kind,
+            r.title,
+            r.name or "",
+            r.status,
+            r.owner,
+            r.handler,
+            r.deadline,
+            r.created_at,
+        )
+        for r in page.items
+    ]
     months = ledger.months_back(to_local(now, tz).date())
-    table = ledger.monthly_counts(base, months)
+    if filters.counted:  # the whole ledger, or one kind/status: the kept counts
+        figures = ledger.figures_from_counts(filters, targets(), now)
+        table = counts.monthly(months, filters.kind, filters.status)
+    else:  # a narrower filter: aggregate its rows
+        figures = ledger.figures(base, targets(), now)
+        table = ledger.monthly_counts(base, months)
     context = {
         "filters": filters,
         "page": page,
-        "figures": ledger.figures(base, targets(), now),
+        "figures": figures,
         "targets": targets(),
         "table": table,
         "chart": ledger.chart_bars(table),
         "categories": catalogue.all_categories(),
-        "owners": _owners(),
+        "owners": counts.owners(),
         "is_overdue": lambda r: workflow.is_overdue(r, now),
     }
     return render_template("requests/ledger.html", **context), 422 if filters.errors else 200
@@ -79,8 +123,6 @@ EXPORT_HEADER = [
 
 def _export_rows(filters: ledger.Filters) -> list[list]:
     """Plain column rows (no ORM objects): the export streams after the request ends."""
-    from plugins.requests.models import Category
-
     tz = current_tenant().timezone
     select = filters.apply(
         db.select(
@@ -101,10 +143,7 @@ def _export_rows(filters: ledger.Filters) -> list[list]:
             Request.closed_at,
             Request.closed_how,
             Request.outcome,
-        ).outerjoin(
-            Category,
-            db.and_(Category.id == Request.category_id, Category.tenant_id == Request.tenant_id),
-        ),
+        ).outerjoin(Category, with_category(Request)),
         tz,
     ).order_by(Request.id)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, render_template
 
 from core.plugin_api import db, paginate, public
-from plugins.requests.models import Request
+from plugins.requests.models import Category, Request, number, with_category
 from plugins.requests.views import bp, settings
 
 
@@ -15,14 +15,31 @@ def board():
     if not settings()["public_board"]:
         abort(404)
     # Only what is safe to publish leaves this view: never the requester, their phone, the
-    # place, the resident's own words (title, details) or the reply to them.
-    select = db.select(Request).where(Request.status == "closed")
+    # place, the resident's own words (title, details) or the reply to them. Only these
+    # columns are read, too: a public page should not load whole requests.
+    select = (
+        db.select(
+            Request.id,
+            Request.year,
+            Request.seq,
+            Request.kind,
+            Category.name,
+            Request.owner,
+            Request.outcome,
+            Request.closed_how,
+            Request.closed_at,
+            Request.grid,
+            Request.anonymous,
+        )
+        .outerjoin(Category, with_category(Request))
+        .where(Request.status == "closed")
+    )
     page = paginate(select, Request.id, per_page=settings()["per_page"])
     items = [
         {
-            "number": r.number,
+            "number": number(r.year, r.seq),
             "kind": r.kind,
-            "category": r.category.name if r.category else "",
+            "category": r.name or "",
             "owner": r.owner if r.kind == "red" else "",
             "outcome": r.outcome,
             "closed_how": r.closed_how,

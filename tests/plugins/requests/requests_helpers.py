@@ -48,7 +48,8 @@ def category_id(app, community, name: str) -> int:
 def bulk_requests(
     app, community, count: int, category_ids=(), requester_id=None, offset: int = 0
 ) -> None:
-    """Insert ``count`` requests in one statement (all kinds, statuses, some overdue)."""
+    """Insert ``count`` requests in one statement (all kinds, statuses, some overdue), then
+    rebuild the ledger counts, as every bulk loader must (plugins/requests/counts.py)."""
     from datetime import UTC, datetime, timedelta
 
     import sqlalchemy as sa
@@ -101,6 +102,9 @@ def bulk_requests(
                 "close_reason": "",
             }
         )
+    from plugins.requests import counts
+
     with app.app_context(), tenant_scope(community.id):
         db.session.execute(sa.insert(Request.__table__), rows)
+        counts.rebuild(db.session.connection(), community.id)
         db.session.commit()
