@@ -90,7 +90,7 @@ PARTS: dict[str, str] = {
     "core": "bench.data.core",
     "notices": "bench.data.notices",
     "requests": "bench.data.requests",
-    # "bookings": "bench.data.bookings",      200,000 bookings
+    "booking": "bench.data.booking",  # 200,000 bookings in the large community
     # "volunteers": "bench.data.volunteers",  1,000,000 volunteer hour logs
     # "funds": "bench.data.funds",            1,000,000 ledger entries
 }
