@@ -104,10 +104,13 @@ def weeks(
                 if c.space_id in (None, space.id) and c.first_day <= day <= c.last_day:
                     entry.closed = c.reason
             if entry.closed is None:
+                day_start = datetime.combine(day, time(0, 0), zone)
+                day_end = day_start + timedelta(days=1, hours=1)
+                today = [h for h in mine if h[0] < day_end and h[1] > day_start]
                 for opens, closes in hours.get((space.id, day.weekday()), []):
                     at = opens
                     while at + space.slot_minutes <= closes:
-                        entry.slots.append(_slot(day, at, space.slot_minutes, zone, now, mine))
+                        entry.slots.append(_slot(day, at, space.slot_minutes, zone, now, today))
                         at += space.slot_minutes
             out[space.id].append(entry)
     return out
