@@ -14,6 +14,8 @@ from plugins.booking.rules import midnight
 
 
 def widget_html() -> str:
+    from plugins.booking.views import helpers
+
     now = utcnow()
     if has_permission("booking.manage"):
         tz = current_tenant().timezone
@@ -29,7 +31,12 @@ def widget_html() -> str:
             )
         ).scalar()
         return render_template(
-            "booking/_widget.html", staff=True, pending=pending, today_count=today_count, mine=[]
+            "booking/_widget.html",
+            **helpers(),
+            staff=True,
+            pending=pending,
+            today_count=today_count,
+            mine=[],
         )
     mine = db.session.execute(
         db.select(Booking, Space.name)
@@ -42,4 +49,4 @@ def widget_html() -> str:
         .order_by(Booking.starts_at)
         .limit(3)
     ).all()
-    return render_template("booking/_widget.html", staff=False, mine=mine)
+    return render_template("booking/_widget.html", **helpers(), staff=False, mine=mine)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort
 
-from core.plugin_api import current_tenant, db, has_permission, to_local, utcnow
+from core.plugin_api import current_tenant, db, has_permission, render, to_local, utcnow
 from plugins.booking.models import Booking, Space
 
 bp = Blueprint("booking", "plugins.booking", template_folder="templates")
@@ -43,12 +43,9 @@ def booking_or_404(booking_id: int, *, own: bool = False) -> Booking:
     return booking
 
 
-from plugins.booking.views import feeds, manage, report, resident  # noqa: E402,F401  (routes register on bp)
-
-
-@bp.app_context_processor
-def _booking_helpers():
-    # Only for our own templates; names are prefixed to stay out of others' way.
+def helpers() -> dict:
+    """What our templates use beside the platform's names (passed with each page, not
+    added to every template of the site)."""
     from datetime import timedelta
 
     from plugins.booking import labels
@@ -84,3 +81,11 @@ def _booking_helpers():
             pgettext("weekday", "Sun"),
         ],
     }
+
+
+def page(template: str, **context) -> str:
+    """Render one of our templates with our helpers."""
+    return render(template, **helpers(), **context)
+
+
+from plugins.booking.views import feeds, manage, report, resident  # noqa: E402,F401  (routes)

@@ -61,7 +61,7 @@ def _window():
     ), Booking.starts_at < now + timedelta(days=AHEAD_DAYS)
 
 
-@bp.route("/ical/space/<int:space_id>/<string(length=32):token>.ics")
+@bp.route("/ical/space/<int:space_id>/<token>.ics")
 @public
 def space_feed(space_id: int, token: str):
     _check("space", space_id, token)
@@ -76,7 +76,7 @@ def space_feed(space_id: int, token: str):
     return _ics(space.name, [(b, f"{booked} {b.use}".strip()) for b in rows])
 
 
-@bp.route("/ical/person/<int:person_id>/<string(length=32):token>.ics")
+@bp.route("/ical/person/<int:person_id>/<token>.ics")
 @public
 def person_feed(person_id: int, token: str):
     _check("person", person_id, token)

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from core.plugin_api import audit, commit, db, parse_date, render, requires, to_local, utcnow
+from core.plugin_api import audit, commit, db, parse_date, requires, to_local, utcnow
 from plugins.booking import calendar, rules, workflow
 from plugins.booking.forms import (
     ClosureForm,
@@ -26,7 +26,7 @@ from plugins.booking.models import (
     Organisation,
     Space,
 )
-from plugins.booking.views import booking_or_404, bp, space_or_404, today, tz
+from plugins.booking.views import booking_or_404, bp, page, space_or_404, today, tz
 
 MANAGE = "booking.manage"
 
@@ -41,7 +41,7 @@ def manage():
     pending = db.session.execute(
         db.select(db.func.count(Booking.id)).where(Booking.status == "pending")
     ).scalar()
-    return render("booking/manage.html", spaces=all_spaces(), pending=pending)
+    return page("booking/manage.html", spaces=all_spaces(), pending=pending)
 
 
 def _fill_space(form: SpaceForm, space: Space) -> None:
@@ -91,11 +91,19 @@ def _space_form(space: Space | None) -> SpaceForm:
     return SpaceForm(data=data)
 
 
-@bp.route("/manage/spaces/new", methods=["GET", "POST"], defaults={"space_id": None})
+@bp.route("/manage/spaces/new", methods=["GET", "POST"])
+@requires(MANAGE)
+def new_space():
+    return _space_page(None)
+
+
 @bp.route("/manage/spaces/<int:space_id>/edit", methods=["GET", "POST"])
 @requires(MANAGE)
-def edit_space(space_id: int | None):
-    space = space_or_404(space_id) if space_id is not None else None
+def edit_space(space_id: int):
+    return _space_page(space_or_404(space_id))
+
+
+def _space_page(space: Space | None):
     form = _space_form(space)
     if form.validate_on_submit():
         slot = form.slot_minutes.data
@@ -113,7 +121,7 @@ def edit_space(space_id: int | None):
             flash(_("Space saved."), "success")
             return redirect(url_for("booking.manage"))
     status = 422 if request.method == "POST" else 200
-    return render("booking/space_form.html", form=form, space=space), status
+    return page("booking/space_form.html", form=form, space=space), status
 
 
 @bp.route("/manage/closures", methods=["GET", "POST"])
@@ -153,7 +161,7 @@ def closures():
     ).scalars()
     names = {s.id: s.name for s in spaces}
     status = 422 if request.method == "POST" else 200
-    return render(
+    return page(
         "booking/closures.html", form=form, closures=list(rows), spaces=spaces, names=names,
         chosen=space_id, space_error=space_error,
     ), status  # fmt: skip
@@ -198,7 +206,7 @@ def organisations():
         db.select(Organisation).where(Organisation.active.is_(True)).order_by(Organisation.name)
     ).scalars()
     status = 422 if request.method == "POST" else 200
-    return render("booking/organisations.html", form=form, organisations=list(rows)), status
+    return page("booking/organisations.html", form=form, organisations=list(rows)), status
 
 
 @bp.route("/manage/organisations/<int:organisation_id>/retire", methods=["POST"])
@@ -225,7 +233,7 @@ def _pending_page(forms: dict | None = None, status: int = 200):
         .limit(200)
     ).all()
     forms = forms or {}
-    return render(
+    return page(
         "booking/pending.html",
         rows=rows,
         forms={b.id: forms.get(b.id) or ReasonForm(formdata=None) for b, _n in rows},
@@ -277,7 +285,7 @@ def _day_page(day: date, error: str | None = None, status: int = 200):
         .where(Booking.starts_at >= since, Booking.starts_at < until, Booking.status.in_(HOLDING))
         .order_by(Space.position, Space.id, Booking.starts_at)
     ).all()
-    return render(
+    return page(
         "booking/day.html", rows=rows, day=day, error=error, spaces=all_spaces(), now=utcnow()
     ), status
 

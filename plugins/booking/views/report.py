@@ -11,7 +11,6 @@ from core.plugin_api import (
     db,
     parse_date,
     plugin_settings,
-    render,
     requires,
     to_local,
     xlsx_response,
@@ -20,7 +19,7 @@ from plugins.booking import figures, rules
 from plugins.booking.i18n import _
 from plugins.booking.labels import ATTENDANCE_LABELS, CHANNEL_LABELS, STATUS_LABELS
 from plugins.booking.models import Booking, Organisation, Space
-from plugins.booking.views import bp, today, tz
+from plugins.booking.views import bp, page, today, tz
 
 MAX_DAYS = 400
 
@@ -45,22 +44,32 @@ def _period() -> tuple:
 def report():
     first, last, error = _period()
     data = figures.build(first, last, tz(), plugin_settings("booking")["evening_from"])
-    page = render(
+    html = page(
         "booking/report.html",
         report=data,
         error=error,
         raw_from=request.args.get("from", first.isoformat()),
         raw_to=request.args.get("to", last.isoformat()),
     )
-    return page, 422 if error else 200
+    return html, 422 if error else 200
 
 
-@bp.route("/manage/bookings.<any(csv, xlsx):fmt>")
+@bp.route("/manage/bookings.csv")
 @requires("booking.manage")
-def download(fmt: str):
+def download_csv():
+    return _download("csv")
+
+
+@bp.route("/manage/bookings.xlsx")
+@requires("booking.manage")
+def download_xlsx():
+    return _download("xlsx")
+
+
+def _download(fmt: str):
     first, last, error = _period()
     if error:
-        return render("booking/report_error.html", error=error), 422
+        return page("booking/report_error.html", error=error), 422
     rows = db.session.execute(
         db.select(Booking, Space.name)
         .join(Space, Space.id == Booking.space_id)

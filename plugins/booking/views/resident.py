@@ -20,7 +20,6 @@ from core.plugin_api import (
     parse_time,
     plugin_settings,
     public,
-    render,
     requires,
     utcnow,
 )
@@ -28,7 +27,7 @@ from plugins.booking import calendar, rules, workflow
 from plugins.booking.forms import BookForm, CancelForm
 from plugins.booking.i18n import _
 from plugins.booking.models import Booking, Organisation, Space
-from plugins.booking.views import booking_or_404, bp, can_manage, space_or_404, today, tz
+from plugins.booking.views import booking_or_404, bp, can_manage, page, space_or_404, today, tz
 
 
 def active_spaces() -> list[Space]:
@@ -58,8 +57,8 @@ def index():
     days = calendar.weeks(spaces, day, 1, tz(), utcnow(), current_user.id)
     context = dict(spaces=spaces, days=days, day=day, error=error, today=today())
     if request.htmx:
-        return render("booking/_across.html", **context), 422 if error else 200
-    return render("booking/index.html", **context), 422 if error else 200
+        return page("booking/_across.html", **context), 422 if error else 200
+    return page("booking/index.html", **context), 422 if error else 200
 
 
 @bp.route("/spaces/<int:space_id>")
@@ -77,8 +76,8 @@ def space(space_id: int):
     )
     status = 422 if error else 200
     if request.htmx:
-        return render("booking/_week.html", **context), status
-    return render("booking/space.html", **context), status
+        return page("booking/_week.html", **context), status
+    return page("booking/space.html", **context), status
 
 
 def _organisations() -> list[Organisation]:
@@ -178,14 +177,14 @@ def book(space_id: int):
     context = dict(space=space, form=form, preview=None)
     if not form.validate_on_submit():
         status = 422 if request.method == "POST" else 200
-        return render("booking/book.html", **context), status
+        return page("booking/book.html", **context), status
     req, details = _request_from(form, space, orgs)
     weeks = form.weeks.data or 1
     now = utcnow()
     try:
         if weeks > 1 and request.form.get("confirm") != "1":
             context["preview"] = workflow.preview_series(req, weeks, now)
-            return render("booking/book.html", **context)
+            return page("booking/book.html", **context)
         if weeks > 1:
             placed = workflow.place_series(req, weeks, details, now)
             booked = [o for o in placed if o.booking is not None]
@@ -207,7 +206,7 @@ def book(space_id: int):
         db.session.rollback()
         form.form_errors.append(str(refusal))
         status = 409 if isinstance(refusal, rules.Taken) else 422
-        return render("booking/book.html", **context), status
+        return page("booking/book.html", **context), status
     if booking.status == "pending":
         flash(_("Booking received; staff will confirm it. You will be told."), "success")
     else:
@@ -238,9 +237,9 @@ def mine():
         Booking.person_id == current_user.id,
         db.or_(Booking.ends_at <= now, Booking.status.in_(("cancelled", "rejected"))),
     )
-    page = paginate(select, Booking.id, per_page=20)
+    older = paginate(select, Booking.id, per_page=20)
     names = {s.id: s.name for s in db.session.execute(db.select(Space)).scalars()}
-    return render("booking/mine.html", coming=coming, page=page, names=names)
+    return page("booking/mine.html", coming=coming, page=older, names=names)
 
 
 @bp.route("/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])
@@ -252,7 +251,7 @@ def cancel(booking_id: int):
     form = CancelForm()
     if booking.status not in ("pending", "confirmed") or booking.ends_at <= utcnow():
         flash(_("This booking can no longer be cancelled."), "error")
-        return render("booking/cancel.html", booking=booking, space=space, form=None), 409
+        return page("booking/cancel.html", booking=booking, space=space, form=None), 409
     if form.validate_on_submit():
         workflow.cancel(booking, current_user.id, form.reason.data or "")
         commit()
@@ -261,7 +260,7 @@ def cancel(booking_id: int):
             return redirect(url_for("booking.day_sheet"))
         return redirect(url_for("booking.mine"))
     status = 422 if request.method == "POST" else 200
-    return render("booking/cancel.html", booking=booking, space=space, form=form), status
+    return page("booking/cancel.html", booking=booking, space=space, form=form), status
 
 
 @bp.route("/free")
@@ -272,7 +271,7 @@ def public_free():
         abort(404)
     spaces = active_spaces()
     first = today()
-    return render(
+    return page(
         "booking/free.html",
         spaces=spaces,
         days=calendar.weeks(spaces, first, 7, tz(), utcnow(), None),
