@@ -36,8 +36,18 @@ PAGES = [
     Page("dashboard", "community dashboard (every plugin on)", "core", "staff1", "/c/{slug}/"),
     Page("ledger", "request ledger", "requests", "staff1", "/c/{slug}/requests/ledger"),
     Page("board", "public board of closed requests", "requests", None, "/c/{slug}/requests/board"),
+    Page(
+        "booking_week",
+        "booking: a room's week",
+        "booking",
+        "resident",
+        "/c/{slug}/booking/spaces/1",
+    ),
+    Page(
+        "booking_rooms", "booking: every room, today", "booking", "resident", "/c/{slug}/booking/"
+    ),
+    Page("booking_free", "booking: free slots, public", "booking", None, "/c/{slug}/booking/free"),
     # To come with their plugins:
-    # Page("booking_week", "booking week", "bookings", "resident", "/c/{slug}/bookings/week"),
     # Page("volunteer", "volunteer page", "volunteers", "resident", "/c/{slug}/volunteers/"),
     # Page("fund", "public fund page", "funds", None, "/c/{slug}/funds/public"),
 ]
