@@ -29,6 +29,10 @@ def grains(starts_at: datetime, ends_at: datetime) -> list[datetime]:
 def store(space: Space, starts_at: datetime, ends_at: datetime, **fields) -> Booking:
     """Insert the booking and its claims in a savepoint; ``Taken`` if any of its time is
     already held (then nothing of it is kept)."""
+    # One booking of a space at a time: PostgreSQL checks an exclusion constraint after
+    # inserting, so two overlapping inserts at once can each wait for the other (a
+    # deadlock, not a clean refusal). The constraints still decide; the lock only queues.
+    community_lock(f"booking.space.{space.id}")
     try:
         with db.session.begin_nested():
             booking = Booking(space_id=space.id, starts_at=starts_at, ends_at=ends_at, **fields)
