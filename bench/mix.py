@@ -44,8 +44,18 @@ PAGES = [
         "resident",
         "/c/{slug}/volunteers/leaderboard?period=year",
     ),
+    Page(
+        "booking_week",
+        "booking: a room's week",
+        "booking",
+        "resident",
+        "/c/{slug}/booking/spaces/1",
+    ),
+    Page(
+        "booking_rooms", "booking: every room, today", "booking", "resident", "/c/{slug}/booking/"
+    ),
+    Page("booking_free", "booking: free slots, public", "booking", None, "/c/{slug}/booking/free"),
     # To come with their plugins:
-    # Page("booking_week", "booking week", "bookings", "resident", "/c/{slug}/bookings/week"),
     # Page("fund", "public fund page", "funds", None, "/c/{slug}/funds/public"),
 ]
 

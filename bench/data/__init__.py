@@ -68,6 +68,21 @@ SCALES = {
         bookings=40,
         fund_ledger_entries=200,
     ),
+    # The small platform with issue 22's 200,000 bookings in the large community: the
+    # booking pages at their scale without generating a million users
+    # (python -m bench.run --scales bookings).
+    "bookings": Scale(
+        "bookings",
+        communities=2,
+        users=40,
+        large_households=4_200,
+        large_members=30,
+        requests_large=30,
+        requests_per_community=8,
+        notices_large=8,
+        notices_per_community=4,
+        bookings=200_000,
+    ),
     "full": Scale(
         "full",
         communities=1_000,
@@ -90,7 +105,7 @@ PARTS: dict[str, str] = {
     "core": "bench.data.core",
     "notices": "bench.data.notices",
     "requests": "bench.data.requests",
-    # "bookings": "bench.data.bookings",      200,000 bookings
+    "booking": "bench.data.booking",  # 200,000 bookings in the large community
     "volunteers": "bench.data.volunteers",  # 1,000,000 volunteer hour logs
     # "funds": "bench.data.funds",            1,000,000 ledger entries
 }

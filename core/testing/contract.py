@@ -7,8 +7,11 @@
 * migrations: its Alembic branch upgrades to its head and downgrades to its base on a
   scratch database (a temporary SQLite file unless ``database_url`` names another empty
   database), and again up, so the downgrade is complete;
-* tables: every table its migrations create and its models map is named ``<id>_…``, and
-  every mapped table exists after the upgrade;
+* tables: every table its migrations create and its models map is named ``<id>_…``, every
+  mapped table exists after the upgrade, and each column has the model's type (on
+  PostgreSQL, where ids are 64-bit: a migration writing ``sa.Integer()`` for an id the
+  model declares ``ID_TYPE`` is reported; the fixture checks there when the suite runs on
+  PostgreSQL);
 * templates: every template file of its blueprints lies under ``<id>/``;
 * forms: every form class it defines derives from ``BaseForm`` (text cleaned, numbers and
   dates read by the platform's parsers);
@@ -256,6 +259,8 @@ def _migration_problems(app: Flask, plugin_id: str, module, database_url: str | 
             after_down = tables()
             step = "second upgrade (after the downgrade)"
             upgrade(revision=f"{plugin_id}@head")
+            step = "comparison with the models"
+            problems += _type_problems(plugin_id)
         except BaseException as exc:  # alembic exits via SystemExit / CommandError
             return problems + [
                 f"migrations: {step} of branch {plugin_id!r} failed: {exc!r} (the branch needs "
@@ -276,6 +281,30 @@ def _migration_problems(app: Flask, plugin_id: str, module, database_url: str | 
         elif missing := sorted(columns - after_up[name]):
             problems.append(f"table {name!r}: the migrations lack columns {missing}")
     return problems
+
+
+def _type_problems(plugin_id: str) -> list[str]:
+    """Columns of the plugin's tables whose migrated type differs from the model's."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from core.extensions import db
+
+    with db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        diffs = compare_metadata(context, db.metadata)
+    found = []
+    for diff in diffs:  # column changes come as lists of tuples, table changes as tuples
+        for change in diff if isinstance(diff, list) else [diff]:
+            if change[0] != "modify_type" or not change[2].startswith(plugin_id + "_"):
+                continue
+            _op, _schema, table, column, _info, migrated, modelled = change
+            found.append(
+                f"table {table!r}, column {column!r}: the migrations make it {migrated}, the "
+                f"model {modelled} (ids and columns pointing at one are ID_TYPE: "
+                'sa.BigInteger().with_variant(sa.Integer(), "sqlite") in a migration)'
+            )
+    return found
 
 
 # ----- disabled means 404 and no hooks ---------------------------------------------------
@@ -431,12 +460,44 @@ def _disabled_problems(app: Flask, plugin_id: str) -> list[str]:
 
 
 @pytest.fixture
-def plugin_contract(app) -> Callable[..., list[str]]:
+def plugin_contract(app, gongzhi_db_url) -> Iterator[Callable[..., list[str]]]:
     """``plugin_contract("survey", database_url=None)`` -> the list of contract problems
     (see ``core.testing.contract``): metadata, API range, migrations up and down on a scratch
-    database, table prefixes, template namespace, disabled means 404 and no hooks."""
+    database, table prefixes, template namespace, disabled means 404 and no hooks. The
+    scratch database is of the suite's kind: a temporary SQLite file, or on PostgreSQL an
+    empty database beside the suite's (``<name>_contract``, dropped afterwards)."""
+    from core.testing.services import is_postgres
+
+    made: list[str] = []
 
     def check(plugin_id: str, database_url: str | None = None) -> list[str]:
+        if database_url is None and is_postgres(gongzhi_db_url):
+            database_url = _empty_postgres_beside(gongzhi_db_url)
+            made.append(database_url)
         return check_plugin_contract(app, plugin_id, database_url=database_url)
 
-    return check
+    yield check
+    for url in made:
+        _drop_postgres(gongzhi_db_url, url)
+
+
+def _empty_postgres_beside(suite_url: str) -> str:
+    from sqlalchemy import create_engine, text
+
+    base, name = suite_url.rsplit("/", 1)
+    scratch = f"{name.split('?')[0]}_contract"
+    admin = create_engine(suite_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{scratch}"'))
+    admin.dispose()
+    return f"{base}/{scratch}"
+
+
+def _drop_postgres(suite_url: str, url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(suite_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
+    admin.dispose()

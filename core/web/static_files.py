@@ -62,9 +62,21 @@ def version_of(endpoint: str, values: dict) -> str | None:
 
 def _add_version(endpoint: str, values: dict) -> None:
     if endpoint in VERSIONED and "filename" in values and "v" not in values:
-        version = version_of(endpoint, values)
+        version = _known_version(endpoint, values)
         if version:
             values["v"] = version
+
+
+def _known_version(endpoint: str, values: dict) -> str | None:
+    """``version_of``, remembered per process unless files may change under it (debug):
+    a page links a dozen static files, and a stat per link per view adds up."""
+    if current_app.debug:
+        return version_of(endpoint, values)
+    memo = current_app.extensions.setdefault("gongzhi.static_versions", {})
+    key = (endpoint, values.get("plugin_id"), values["filename"])
+    if key not in memo:
+        memo[key] = version_of(endpoint, values)
+    return memo[key]
 
 
 def _cache_versioned(response):

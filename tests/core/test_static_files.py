@@ -42,10 +42,13 @@ def test_every_linked_static_file_has_a_versioned_url_cached_for_a_year(
 
 
 def test_a_changed_file_gets_a_new_url(app, tmp_path):
+    """In development (debug) an edited file gets a new URL at once; in production the
+    versions are remembered per process (files change with a deploy, which restarts it)."""
     from flask import url_for
 
     (tmp_path / "app.css").write_text("body { color: red }")
     app.static_folder = str(tmp_path)
+    app.debug = True
     with app.test_request_context():
         first = url_for("static", filename="app.css")
     (tmp_path / "app.css").write_text("body { color: blue }")
@@ -54,6 +57,19 @@ def test_a_changed_file_gets_a_new_url(app, tmp_path):
         missing = url_for("static", filename="nope.css")
     assert first != second and first.split("?")[0] == second.split("?")[0]
     assert "v=" not in missing
+
+
+def test_production_remembers_each_static_files_version(app, tmp_path):
+    from flask import url_for
+
+    (tmp_path / "app.css").write_text("body { color: red }")
+    app.static_folder = str(tmp_path)
+    app.debug = False
+    with app.test_request_context():
+        first = url_for("static", filename="app.css")
+    (tmp_path / "app.css").unlink()  # no stat any more: the version is remembered
+    with app.test_request_context():
+        assert url_for("static", filename="app.css") == first
 
 
 @pytest.mark.parametrize("encoding", ["gzip", "br"])

@@ -8,6 +8,10 @@ Create Date: 2026-11-22 23:25:45.904113
 from alembic import op
 import sqlalchemy as sa
 
+# Ids and every column pointing at one: 64-bit on PostgreSQL, INTEGER on SQLite (the
+# platform's ID_TYPE; migrations import nothing from the app, so it is written out here).
+ID_TYPE = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
 
 # revision identifiers, used by Alembic.
 revision = 'survey_0001'
@@ -24,10 +28,10 @@ def upgrade():
     sa.Column('public', sa.Boolean(), nullable=False),
     sa.Column('closed', sa.Boolean(), nullable=False),
     sa.Column('summary', sa.String(length=300), nullable=False),
-    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_by_id', ID_TYPE, nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('tenant_id', sa.Integer(), nullable=False),
+    sa.Column('id', ID_TYPE, nullable=False),
+    sa.Column('tenant_id', ID_TYPE, nullable=False),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_survey_poll_created_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_survey_poll_tenant_id_tenants'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_poll')),
@@ -38,11 +42,11 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_survey_poll_tenant_id'), ['tenant_id'], unique=False)
 
     op.create_table('survey_option',
-    sa.Column('poll_id', sa.Integer(), nullable=False),
+    sa.Column('poll_id', ID_TYPE, nullable=False),
     sa.Column('label', sa.String(length=120), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('tenant_id', sa.Integer(), nullable=False),
+    sa.Column('id', ID_TYPE, nullable=False),
+    sa.Column('tenant_id', ID_TYPE, nullable=False),
     sa.ForeignKeyConstraint(['tenant_id', 'poll_id'], ['survey_poll.tenant_id', 'survey_poll.id'], name=op.f('fk_survey_option_tenant_id_poll_id_survey_poll'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_survey_option_tenant_id_tenants'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_option')),
@@ -52,12 +56,12 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_survey_option_tenant_id'), ['tenant_id'], unique=False)
 
     op.create_table('survey_vote',
-    sa.Column('poll_id', sa.Integer(), nullable=False),
-    sa.Column('option_id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('poll_id', ID_TYPE, nullable=False),
+    sa.Column('option_id', ID_TYPE, nullable=False),
+    sa.Column('user_id', ID_TYPE, nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('tenant_id', sa.Integer(), nullable=False),
+    sa.Column('id', ID_TYPE, nullable=False),
+    sa.Column('tenant_id', ID_TYPE, nullable=False),
     sa.ForeignKeyConstraint(['tenant_id', 'option_id'], ['survey_option.tenant_id', 'survey_option.id'], name=op.f('fk_survey_vote_tenant_id_option_id_survey_option'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['tenant_id', 'poll_id'], ['survey_poll.tenant_id', 'survey_poll.id'], name=op.f('fk_survey_vote_tenant_id_poll_id_survey_poll'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_survey_vote_tenant_id_tenants'), ondelete='CASCADE'),
