@@ -11,13 +11,25 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from markupsafe import Markup
+
 from core.plugin_api import db
 from plugins.booking.i18n import _
+from plugins.booking.labels import with_data
 from plugins.booking.models import CLAIM_MINUTES, HOLDING, Booking, Closure, OpeningHours, Space
 
 
 class Refused(Exception):
-    """A booking the rules or the calendar do not allow; ``str()`` is for the user."""
+    """A booking the rules or the calendar do not allow; ``message`` is for the user (with
+    what people typed marked as data; ``str()`` is the same as plain text)."""
+
+    @property
+    def message(self) -> str:
+        return self.args[0] if self.args else ""
+
+    def __str__(self) -> str:
+        message = self.message
+        return message.striptags() if isinstance(message, Markup) else str(message)
 
 
 class Taken(Refused):
@@ -151,9 +163,8 @@ def check(req: Request, tz: str, now: datetime) -> tuple[datetime, datetime]:
         )
     closure = closure_on(space.id, req.day)
     if closure is not None:
-        raise Refused(
-            _("The space is closed on that day: %(reason)s", reason=closure.reason or "-")
-        )
+        closed = _("The space is closed on that day: %(reason)s")
+        raise Refused(with_data(closed, reason=closure.reason or "-"))
     starts_at, ends_at = local_period(req.day, req.start, req.end, tz)
     if req.end == time(0, 0):
         ends_at = midnight(req.day + timedelta(days=1), tz)

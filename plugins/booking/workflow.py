@@ -182,7 +182,7 @@ def preview_series(req: rules.Request, weeks: int, now: datetime) -> list[Occurr
             if taken(req.space.id, starts_at, ends_at):
                 occurrence.problem = str(_l("Already booked"))
         except Refused as refusal:
-            occurrence.problem = str(refusal)
+            occurrence.problem = refusal.message
         out.append(occurrence)
     return out
 
@@ -216,7 +216,7 @@ def place_series(
             occurrence.booking = place(replace(req, day=day), details, now)
             occurrence.booking.series = series
         except Refused as refusal:
-            occurrence.problem = str(refusal)
+            occurrence.problem = refusal.message
         out.append(occurrence)
     return out
 

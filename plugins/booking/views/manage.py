@@ -253,7 +253,7 @@ def approve(booking_id: int):
     try:
         workflow.approve(booking, current_user.id)
     except rules.Refused as refusal:
-        flash(str(refusal), "error")
+        flash(refusal.message, "error")
         return _pending_page(status=409)
     commit()
     flash(_("Booking confirmed; the resident is told."), "success")
@@ -270,7 +270,7 @@ def reject(booking_id: int):
     try:
         workflow.reject(booking, current_user.id, form.reason.data.strip())
     except rules.Refused as refusal:
-        flash(str(refusal), "error")
+        flash(refusal.message, "error")
         return _pending_page(status=409)
     commit()
     flash(_("Booking declined; the resident is told why."), "success")
@@ -312,6 +312,6 @@ def attendance(booking_id: int):
     try:
         workflow.mark_attendance(booking, value)
     except rules.Refused as refusal:
-        return _day_page(local_day, str(refusal), 409)
+        return _day_page(local_day, refusal.message, 409)
     commit()
     return redirect(url_for("booking.day_sheet", day=local_day.isoformat()))

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
+from markupsafe import Markup, escape
 from wtforms import SelectChoice
 
 from core.plugin_api import (
@@ -26,6 +27,7 @@ from core.plugin_api import (
 from plugins.booking import calendar, rules, workflow
 from plugins.booking.forms import BookForm, CancelForm
 from plugins.booking.i18n import _
+from plugins.booking.labels import typed
 from plugins.booking.models import Booking, Organisation, Space
 from plugins.booking.views import booking_or_404, bp, can_manage, page, space_or_404, today, tz
 
@@ -108,13 +110,13 @@ def _book_form(space: Space, orgs: list[Organisation]) -> BookForm:
         del form.person
     if space.use_list():
         form.use.choices = [SelectChoice("", _("Choose a use"))] + [
-            SelectChoice(u, u) for u in space.use_list()
+            SelectChoice(u, u, render_kw={"data-user": ""}) for u in space.use_list()
         ]
     else:
         del form.use
     if orgs:
         form.organisation_id.choices = [SelectChoice("", _("Myself"))] + [
-            SelectChoice(o.id, o.name) for o in orgs
+            SelectChoice(o.id, o.name, render_kw={"data-user": ""}) for o in orgs
         ]
     else:
         del form.organisation_id
@@ -204,14 +206,14 @@ def book(space_id: int):
         commit()
     except rules.Refused as refusal:
         db.session.rollback()
-        form.form_errors.append(str(refusal))
+        form.form_errors.append(refusal.message)
         status = 409 if isinstance(refusal, rules.Taken) else 422
         return page("booking/book.html", **context), status
     if booking.status == "pending":
         flash(_("Booking received; staff will confirm it. You will be told."), "success")
     else:
-        flash(_("Booked: %(when)s, %(space)s.", when=workflow.when(booking), space=space.name),
-              "success")  # fmt: skip
+        words = Markup(escape(_("Booked: %(when)s, %(space)s.")))
+        flash(words % {"when": workflow.when(booking), "space": typed(space.name)}, "success")
     if details.channel == "desk":
         return redirect(url_for("booking.day_sheet", day=form.day.data.isoformat()))
     return redirect(url_for("booking.mine"))

@@ -27,8 +27,8 @@ def test_bad_dates_in_query_strings_answer_422_with_a_message(
         (f"/spaces/{space_id}?week={raw}", "不是日期"),
         (f"/?day={raw}", "不是日期"),
         (f"/manage/day?day={raw}", "不是日期"),
-        (f"/manage/report?from={raw}&to=2026-01-01", "YYYY-MM-DD"),
-        (f"/manage/bookings.xlsx?from={raw}&to=2026-01-01", "YYYY-MM-DD"),
+        (f"/manage/report?from={raw}&to=2026-01-01", "2026-03-08 这样的格式"),
+        (f"/manage/bookings.xlsx?from={raw}&to=2026-01-01", "2026-03-08 这样的格式"),
     ):
         answer = staff_client.get(BASE + path)
         assert answer.status_code == 422, path

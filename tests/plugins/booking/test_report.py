@@ -38,9 +38,9 @@ def test_usage_figures(app, booking_on, staff_client, member, in_community):
     assert "共预约 5.0 小时（3 次）" in html
     assert "晚间占 40%，周末占 40%" in html  # 2 of 5 hours each
     # Open 14 h a day, 7 days, 2 rooms = 196 h; 5 booked.
-    assert "<td>排练室</td><td>5.0</td><td>40%</td><td>40%</td><td>5%</td>" in html
+    assert "<td data-user>排练室</td><td>5.0</td><td>40%</td><td>40%</td><td>5%</td>" in html
     assert "<td>2030-03-04</td><td>5.0</td><td>196</td><td>3%</td>" in html
-    assert "排练: 2.0" in html
+    assert "<li><bdi data-user>排练</bdi>: 2.0 小时</li>" in html
 
 
 def test_bookings_as_excel_and_csv(app, booking_on, staff_client, member, in_community):
