@@ -1,0 +1,74 @@
+"""Demo committees from seed 001 (富锦: 专委会 chosen from a menu, elastic seats)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from core.plugin_api import current_tenant, db, to_local, utcnow
+from plugins.committees import seats
+from plugins.committees.models import Committee
+
+COMMITTEES = [
+    (
+        "环境管护专委会",
+        "environment",
+        "小区环境卫生、绿化管护和小广告清理；事务多，委员名额多一些。",
+        "社区活动室，周二、周四上午定点接待",
+        "每月第一个周二晚上",
+        5,
+        11,
+    ),
+    (
+        "法律咨询专委会",
+        "legal",
+        "为老旧弃管小区居民提供法律咨询，调解邻里纠纷；专业性强，委员少一些。",
+        "社区服务大厅，周五下午",
+        "每季度一次",
+        2,
+        4,
+    ),
+    (
+        "关心关爱青少年专委会",
+        "youth",
+        "学区附近小区的青少年课后看护、安全教育和假期活动。",
+        "社区青少年活动中心",
+        "每月一次",
+        3,
+        7,
+    ),
+]
+
+
+def add_demo_committees(tenant, users: dict) -> None:
+    staff = users["staff"].id
+    start = to_local(utcnow(), current_tenant().timezone).date() - timedelta(days=180)
+    end = start.replace(year=start.year + 3)
+    made = []
+    for name, kind, remit, contact, schedule, low, high in COMMITTEES:
+        committee = Committee(
+            name=name,
+            kind=kind,
+            remit=remit,
+            contact=contact,
+            schedule=schedule,
+            min_seats=low,
+            max_seats=high,
+        )
+        db.session.add(committee)
+        made.append(committee)
+    db.session.flush()
+    environment, legal, _youth = made
+    member = users["member"]
+    application = seats.apply(
+        environment, member.id, member.name or "", "退休干部，住本小区二十年，愿意带头做环境巡查。"
+    )
+    db.session.flush()
+    seats.vet(application, staff)
+    seats.appoint(environment, application, "inspector", start, end, staff)
+    member2 = users.get("member2")
+    if member2 is not None:
+        waiting = seats.apply(
+            legal, member2.id, member2.name or "", "从事律师工作十年，可以每周抽半天接待咨询。"
+        )
+        db.session.flush()
+        seats.vet(waiting, staff)

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from core.plugin_api import BaseForm
+from plugins.committees.i18n import _, _l
+from plugins.committees.labels import KIND_LABELS, ROLE_LABELS
+from plugins.committees.models import KINDS, ROLES
+
+MAX_SEATS = 99
+
+
+def _required():
+    return DataRequired(message=_l("This field is required."))
+
+
+def _number_required():
+    return InputRequired(message=_l("This field is required."))
+
+
+class CommitteeForm(BaseForm):
+    kind = SelectField(_l("From the menu"), choices=[], validators=[_required()])
+    name = StringField(_l("Name"), validators=[_required(), Length(max=60)])
+    remit = TextAreaField(
+        _l("Remit"), validators=[Optional(), Length(max=4000)], render_kw={"rows": 4}
+    )
+    contact = StringField(
+        _l("Contact (a phone, a place, office hours)"), validators=[Optional(), Length(max=120)]
+    )
+    schedule = StringField(_l("Meeting schedule"), validators=[Optional(), Length(max=120)])
+    min_seats = IntegerField(
+        _l("Minimum members"),
+        default=3,
+        validators=[
+            _number_required(),
+            NumberRange(min=0, max=MAX_SEATS, message=_l("From %(min)s to %(max)s.")),
+        ],
+    )
+    max_seats = IntegerField(
+        _l("Maximum members"),
+        default=7,
+        validators=[
+            _number_required(),
+            NumberRange(min=1, max=MAX_SEATS, message=_l("From %(min)s to %(max)s.")),
+        ],
+    )
+
+    def __init__(self, *args, seats_taken: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seats_taken = seats_taken
+        self.kind.choices = [(k, str(KIND_LABELS[k])) for k in KINDS]
+
+    def validate_max_seats(self, field) -> None:
+        low = self.min_seats.data
+        if isinstance(low, int) and isinstance(field.data, int) and field.data < low:
+            raise ValidationError(_("The maximum cannot be below the minimum."))
+        if isinstance(field.data, int) and field.data < self.seats_taken:
+            raise ValidationError(
+                _(
+                    "%(num)d members hold seats now: the maximum cannot be lower.",
+                    num=self.seats_taken,
+                )
+            )
+
+
+class ApplyForm(BaseForm):
+    statement = TextAreaField(
+        _l("Why you want to serve (a few sentences)"),
+        validators=[_required(), Length(max=500)],
+        render_kw={"rows": 4},
+    )
+
+
+class AppointForm(BaseForm):
+    role = SelectField(_l("Role"), choices=[], default="member", validators=[_required()])
+    term_start = DateField(_l("Term starts"), validators=[_required()])
+    term_end = DateField(_l("Term ends"), validators=[_required()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = [(r, str(ROLE_LABELS[r])) for r in ROLES]
+        for field in (self.term_start, self.term_end):
+            if field.process_errors:  # core's message names the format in Latin letters
+                field.process_errors = [_("Enter a date such as 2026-07-01.")]
+
+    def validate_term_end(self, field) -> None:
+        if self.term_start.data and field.data and field.data < self.term_start.data:
+            raise ValidationError(_("The term cannot end before it starts."))

@@ -1,0 +1,148 @@
+"""专委会 tables: committees, residents' applications and the seats members hold.
+
+The seat limit is the database's: ``seats_taken`` may never pass ``max_seats`` (a check
+constraint), appointments raise it with a conditional UPDATE (seats.py), and a member holds
+at most one active seat per committee (``active_key`` is 1 while active, NULL after, so the
+unique key only binds active seats on SQLite and PostgreSQL alike).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.plugin_api import (
+    ID_TYPE,
+    TenantScoped,
+    UTCDateTime,
+    db,
+    member_column,
+    tenant_foreign_key,
+    utcnow,
+)
+
+KINDS = ("environment", "safety", "opinion", "legal", "assistance", "care", "youth", "other")
+ROLES = ("convener", "supervisor", "coordinator", "inspector", "member")
+APPLICATION_STATUSES = ("applied", "vetted", "appointed", "rejected", "withdrawn")
+OPEN_STATUSES = ("applied", "vetted")
+END_REASONS = ("", "term_end", "stepped_down")
+
+
+def short_tenant_fk(
+    column: str, target: str, name: str, ondelete: str | None = "CASCADE"
+) -> sa.ForeignKeyConstraint:
+    """``tenant_foreign_key`` with a name of our own: the generated one would pass
+    PostgreSQL's 63 characters for a long table name."""
+    return sa.ForeignKeyConstraint(
+        ["tenant_id", column], [f"{target}.tenant_id", f"{target}.id"], name=name, ondelete=ondelete
+    )
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} in ({', '.join(repr(v) for v in values)})"
+
+
+class Committee(TenantScoped, db.Model):
+    __tablename__ = "committees_committee"
+    __tenant_table_args__ = (
+        sa.UniqueConstraint("tenant_id", "name", name="uq_committees_committee_name"),
+        sa.CheckConstraint(_one_of("kind", KINDS), name="kind"),
+        sa.CheckConstraint(
+            "min_seats >= 0 AND min_seats <= max_seats AND max_seats >= 1",
+            name="seat_range",
+        ),
+        sa.CheckConstraint(
+            "seats_taken >= 0 AND seats_taken <= max_seats",
+            name="seats_taken",
+        ),
+    )
+
+    name: Mapped[str] = mapped_column(sa.String(60))
+    kind: Mapped[str] = mapped_column(sa.String(16), default="other")
+    remit: Mapped[str] = mapped_column(sa.Text, default="")
+    contact: Mapped[str] = mapped_column(sa.String(120), default="")
+    schedule: Mapped[str] = mapped_column(sa.String(120), default="")
+    min_seats: Mapped[int] = mapped_column(default=1)
+    max_seats: Mapped[int] = mapped_column(default=7)
+    seats_taken: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    @property
+    def seats_free(self) -> int:
+        return max(self.max_seats - self.seats_taken, 0)
+
+    @property
+    def understaffed(self) -> bool:
+        return self.seats_taken < self.min_seats
+
+
+class Application(TenantScoped, db.Model):
+    """志愿报名: a resident's application with a short statement, vetted by staff."""
+
+    __tablename__ = "committees_application"
+    __tenant_table_args__ = (
+        short_tenant_fk(
+            "committee_id", "committees_committee", "fk_committees_application_committee"
+        ),
+        sa.CheckConstraint(_one_of("status", APPLICATION_STATUSES), name="status"),
+        # One open application per person and committee (open_key NULL once decided).
+        sa.UniqueConstraint(
+            "tenant_id",
+            "committee_id",
+            "user_id",
+            "open_key",
+            name="uq_committees_application_open",
+        ),
+        sa.Index(
+            "ix_committees_application_committee", "tenant_id", "committee_id", "status", "id"
+        ),
+    )
+
+    committee_id: Mapped[int] = mapped_column(ID_TYPE)
+    user_id: Mapped[int] = member_column(nullable=False)
+    name: Mapped[str] = mapped_column(sa.String(80), default="")
+    statement: Mapped[str] = mapped_column(sa.String(500), default="")
+    status: Mapped[str] = mapped_column(sa.String(12), default="applied")
+    open_key: Mapped[int | None] = mapped_column(sa.SmallInteger, nullable=True, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    decided_by_id: Mapped[int | None] = member_column()
+
+
+class Seat(TenantScoped, db.Model):
+    """竞聘上岗: a member's seat on a committee for a term, with a role."""
+
+    __tablename__ = "committees_seat"
+    __tenant_table_args__ = (
+        tenant_foreign_key("committee_id", "committees_committee", ondelete="CASCADE"),
+        short_tenant_fk(
+            "application_id", "committees_application", "fk_committees_seat_application", None
+        ),
+        sa.CheckConstraint(_one_of("role", ROLES), name="role"),
+        sa.CheckConstraint(_one_of("end_reason", END_REASONS), name="end_reason"),
+        sa.CheckConstraint("term_end >= term_start", name="term"),
+        # A member holds at most one active seat per committee.
+        sa.UniqueConstraint(
+            "tenant_id", "committee_id", "user_id", "active_key", name="uq_committees_seat_active"
+        ),
+        sa.Index("ix_committees_seat_committee", "tenant_id", "committee_id", "active_key", "id"),
+    )
+
+    committee_id: Mapped[int] = mapped_column(ID_TYPE)
+    user_id: Mapped[int] = member_column(nullable=False)
+    name: Mapped[str] = mapped_column(sa.String(80), default="")
+    role: Mapped[str] = mapped_column(sa.String(12), default="member")
+    application_id: Mapped[int | None] = mapped_column(ID_TYPE, nullable=True)
+    term_start: Mapped[date] = mapped_column(sa.Date)
+    term_end: Mapped[date] = mapped_column(sa.Date)
+    active_key: Mapped[int | None] = mapped_column(sa.SmallInteger, nullable=True, default=1)
+    end_reason: Mapped[str] = mapped_column(sa.String(12), default="")
+    appointed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    appointed_by_id: Mapped[int | None] = member_column()
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    @property
+    def active(self) -> bool:
+        return self.active_key == 1
