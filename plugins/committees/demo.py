@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from core.plugin_api import current_tenant, db, to_local, utcnow
 from plugins.committees import seats
-from plugins.committees.models import Committee
+from plugins.committees.models import Attendance, Committee, Decision, Meeting
 
 COMMITTEES = [
     (
@@ -65,6 +65,25 @@ def add_demo_committees(tenant, users: dict) -> None:
     db.session.flush()
     seats.vet(application, staff)
     seats.appoint(environment, application, "inspector", start, end, staff)
+    meeting = Meeting(
+        committee_id=environment.id,
+        held_on=start + timedelta(days=30),
+        place="社区活动室",
+        agenda="一、小广告清理分工；二、3号楼垃圾分类点位调整。",
+        minutes="委员分片包干清理小广告；垃圾分类点位调整方案报社区党委。",
+        present_count=1,
+    )
+    db.session.add(meeting)
+    db.session.flush()
+    db.session.add(Attendance(meeting_id=meeting.id, user_id=member.id, name=member.name or ""))
+    db.session.add(
+        Decision(
+            committee_id=environment.id,
+            meeting_id=meeting.id,
+            decided_on=meeting.held_on,
+            text="每周六上午开展小广告清理，委员分片包干。",
+        )
+    )
     member2 = users.get("member2")
     if member2 is not None:
         waiting = seats.apply(

@@ -1,6 +1,13 @@
 from __future__ import annotations
 
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -94,3 +101,39 @@ class AppointForm(BaseForm):
     def validate_term_end(self, field) -> None:
         if self.term_start.data and field.data and field.data < self.term_start.data:
             raise ValidationError(_("The term cannot end before it starts."))
+
+
+def _friendly_dates(form, *fields) -> None:
+    for field in fields:
+        if field.process_errors:  # core's message names the format in Latin letters
+            field.process_errors = [_("Enter a date such as 2026-07-01.")]
+
+
+class MeetingForm(BaseForm):
+    held_on = DateField(_l("Date"), validators=[_required()])
+    place = StringField(_l("Place"), validators=[Optional(), Length(max=120)])
+    agenda = TextAreaField(
+        _l("Agenda"), validators=[_required(), Length(max=4000)], render_kw={"rows": 5}
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _friendly_dates(self, self.held_on)
+
+
+class MinutesForm(BaseForm):
+    minutes = TextAreaField(
+        _l("Minutes"), validators=[Optional(), Length(max=20_000)], render_kw={"rows": 8}
+    )
+
+
+class DecisionForm(BaseForm):
+    decided_on = DateField(_l("Date"), validators=[_required()])
+    text = TextAreaField(
+        _l("Decision"), validators=[_required(), Length(max=500)], render_kw={"rows": 3}
+    )
+    public = BooleanField(_l("Public: also show on the public page"), default=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _friendly_dates(self, self.decided_on)

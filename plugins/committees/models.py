@@ -146,3 +146,53 @@ class Seat(TenantScoped, db.Model):
     @property
     def active(self) -> bool:
         return self.active_key == 1
+
+
+class Meeting(TenantScoped, db.Model):
+    """A committee meeting: its agenda beforehand, attendance and minutes afterwards."""
+
+    __tablename__ = "committees_meeting"
+    __tenant_table_args__ = (
+        short_tenant_fk("committee_id", "committees_committee", "fk_committees_meeting_committee"),
+        sa.Index("ix_committees_meeting_committee", "tenant_id", "committee_id", "id"),
+    )
+
+    committee_id: Mapped[int] = mapped_column(ID_TYPE)
+    held_on: Mapped[date] = mapped_column(sa.Date)
+    place: Mapped[str] = mapped_column(sa.String(120), default="")
+    agenda: Mapped[str] = mapped_column(sa.Text, default="")
+    minutes: Mapped[str] = mapped_column(sa.Text, default="")
+    present_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Attendance(TenantScoped, db.Model):
+    """Who was at a meeting (members' names are shown to members only)."""
+
+    __tablename__ = "committees_attendance"
+    __tenant_table_args__ = (
+        tenant_foreign_key("meeting_id", "committees_meeting", ondelete="CASCADE"),
+        sa.UniqueConstraint("tenant_id", "meeting_id", "user_id", name="uq_committees_attendance"),
+    )
+
+    meeting_id: Mapped[int] = mapped_column(ID_TYPE)
+    user_id: Mapped[int] = member_column(nullable=False)
+    name: Mapped[str] = mapped_column(sa.String(80), default="")
+
+
+class Decision(TenantScoped, db.Model):
+    """A decision the committee took, with the meeting it was taken at (if any)."""
+
+    __tablename__ = "committees_decision"
+    __tenant_table_args__ = (
+        short_tenant_fk("committee_id", "committees_committee", "fk_committees_decision_committee"),
+        short_tenant_fk("meeting_id", "committees_meeting", "fk_committees_decision_meeting", None),
+        sa.Index("ix_committees_decision_committee", "tenant_id", "committee_id", "id"),
+    )
+
+    committee_id: Mapped[int] = mapped_column(ID_TYPE)
+    meeting_id: Mapped[int | None] = mapped_column(ID_TYPE, nullable=True)
+    decided_on: Mapped[date] = mapped_column(sa.Date)
+    text: Mapped[str] = mapped_column(sa.String(500))
+    public: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -25,7 +25,15 @@ from core.plugin_api import (
 from plugins.committees import seats
 from plugins.committees.forms import ApplyForm, AppointForm, CommitteeForm
 from plugins.committees.i18n import _, _l
-from plugins.committees.models import OPEN_STATUSES, ROLES, Application, Committee, Seat
+from plugins.committees.models import (
+    OPEN_STATUSES,
+    ROLES,
+    Application,
+    Committee,
+    Decision,
+    Meeting,
+    Seat,
+)
 
 # import_name is the plugin package, so "templates" is plugins/committees/templates.
 bp = Blueprint("committees", "plugins.committees", template_folder="templates")
@@ -167,6 +175,18 @@ def _show(committee: Committee, apply_form: ApplyForm | None = None, status: int
             Application.id,
             per_page=30,
         )
+    meetings = paginate(
+        db.select(Meeting).where(Meeting.committee_id == committee.id),
+        Meeting.id,
+        per_page=10,
+        cursor_arg="meetings_before",
+    )
+    decisions = paginate(
+        db.select(Decision).where(Decision.committee_id == committee.id),
+        Decision.id,
+        per_page=10,
+        cursor_arg="decisions_before",
+    )
     can_apply = has_permission("committees.apply") and not sitting and mine is None
     return (
         render_template(
@@ -174,6 +194,8 @@ def _show(committee: Committee, apply_form: ApplyForm | None = None, status: int
             committee=committee,
             members=members,
             applications=applications,
+            meetings=meetings,
+            decisions=decisions,
             mine=mine,
             sitting=sitting,
             apply_form=apply_form or (ApplyForm() if can_apply else None),
@@ -370,11 +392,28 @@ def public_show(committee_id: int):
             .group_by(Seat.role)
         ).all()
     )
+    meetings = paginate(
+        db.select(Meeting).where(Meeting.committee_id == committee.id),
+        Meeting.id,
+        per_page=10,
+        cursor_arg="meetings_before",
+    )
+    decisions = paginate(
+        db.select(Decision).where(Decision.committee_id == committee.id, Decision.public.is_(True)),
+        Decision.id,
+        per_page=10,
+        cursor_arg="decisions_before",
+    )
     return render_template(
         "committees/public_show.html",
         committee=committee,
         roles=[(r, roles[r]) for r in ROLES if roles.get(r)],
+        meetings=meetings,
+        decisions=decisions,
     )
+
+
+from plugins.committees import meetings as _meeting_routes  # noqa: E402,F401  (routes on bp)
 
 
 @bp.app_context_processor

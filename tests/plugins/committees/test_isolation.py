@@ -27,6 +27,12 @@ def test_every_route_answers_404_for_another_communitys_ids(
     with app.app_context(), tenant_scope(committees_on.id):
         seat_id = db.session.execute(db.select(Seat.id)).scalar_one()
 
+    created = staff_client.post(
+        f"/c/alpha/committees/{committee_id}/meetings/new",
+        data={"held_on": "2026-11-03", "agenda": "议程"},
+    )
+    meeting_id = int(created.headers["Location"].rsplit("/", 1)[1])
+
     enable_plugin(other_community, "committees")
     beta_staff = login(make_user("staff@beta.example", other_community, role="staff"))
     base = "/c/beta/committees"
@@ -35,6 +41,8 @@ def test_every_route_answers_404_for_another_communitys_ids(
         f"{base}/{committee_id}/edit",
         f"{base}/{committee_id}/applications/{app_id}/appoint",
         f"{base}/public/{committee_id}",
+        f"{base}/{committee_id}/meetings/new",
+        f"{base}/{committee_id}/meetings/{meeting_id}",
     ]
     posts = [
         f"{base}/{committee_id}/edit",
@@ -44,6 +52,9 @@ def test_every_route_answers_404_for_another_communitys_ids(
         f"{base}/{committee_id}/applications/{app_id}/withdraw",
         f"{base}/{committee_id}/applications/{app_id}/appoint",
         f"{base}/{committee_id}/seats/{seat_id}/end",
+        f"{base}/{committee_id}/meetings/new",
+        f"{base}/{committee_id}/meetings/{meeting_id}/minutes",
+        f"{base}/{committee_id}/meetings/{meeting_id}/decisions",
     ]
     for url in gets:
         assert beta_staff.get(url).status_code == 404, url

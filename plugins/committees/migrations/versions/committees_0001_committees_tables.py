@@ -2,7 +2,7 @@
 
 Revision ID: committees_0001
 Revises: 
-Create Date: 2026-11-30 09:43:36.169064
+Create Date: 2026-11-30 09:51:02.947273
 
 """
 from alembic import op
@@ -68,6 +68,61 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_committees_application_tenant_id'), ['tenant_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_committees_application_user_id'), ['user_id'], unique=False)
 
+    op.create_table('committees_meeting',
+    sa.Column('committee_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('held_on', sa.Date(), nullable=False),
+    sa.Column('place', sa.String(length=120), nullable=False),
+    sa.Column('agenda', sa.Text(), nullable=False),
+    sa.Column('minutes', sa.Text(), nullable=False),
+    sa.Column('present_count', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.ForeignKeyConstraint(['tenant_id', 'committee_id'], ['committees_committee.tenant_id', 'committees_committee.id'], name='fk_committees_meeting_committee', ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_committees_meeting_tenant_id_tenants'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_committees_meeting')),
+    sa.UniqueConstraint('tenant_id', 'id', name='uq_committees_meeting_tenant_id_id')
+    )
+    with op.batch_alter_table('committees_meeting', schema=None) as batch_op:
+        batch_op.create_index('ix_committees_meeting_committee', ['tenant_id', 'committee_id', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_committees_meeting_tenant_id'), ['tenant_id'], unique=False)
+
+    op.create_table('committees_attendance',
+    sa.Column('meeting_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('user_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('name', sa.String(length=80), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.ForeignKeyConstraint(['tenant_id', 'meeting_id'], ['committees_meeting.tenant_id', 'committees_meeting.id'], name=op.f('fk_committees_attendance_tenant_id_meeting_id_committees_meeting'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_committees_attendance_tenant_id_tenants'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_committees_attendance_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_committees_attendance')),
+    sa.UniqueConstraint('tenant_id', 'id', name='uq_committees_attendance_tenant_id_id'),
+    sa.UniqueConstraint('tenant_id', 'meeting_id', 'user_id', name='uq_committees_attendance')
+    )
+    with op.batch_alter_table('committees_attendance', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_committees_attendance_tenant_id'), ['tenant_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_committees_attendance_user_id'), ['user_id'], unique=False)
+
+    op.create_table('committees_decision',
+    sa.Column('committee_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('meeting_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('decided_on', sa.Date(), nullable=False),
+    sa.Column('text', sa.String(length=500), nullable=False),
+    sa.Column('public', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.ForeignKeyConstraint(['tenant_id', 'committee_id'], ['committees_committee.tenant_id', 'committees_committee.id'], name='fk_committees_decision_committee', ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tenant_id', 'meeting_id'], ['committees_meeting.tenant_id', 'committees_meeting.id'], name='fk_committees_decision_meeting'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_committees_decision_tenant_id_tenants'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_committees_decision')),
+    sa.UniqueConstraint('tenant_id', 'id', name='uq_committees_decision_tenant_id_id')
+    )
+    with op.batch_alter_table('committees_decision', schema=None) as batch_op:
+        batch_op.create_index('ix_committees_decision_committee', ['tenant_id', 'committee_id', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_committees_decision_tenant_id'), ['tenant_id'], unique=False)
+
     op.create_table('committees_seat',
     sa.Column('committee_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('user_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -113,6 +168,21 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_committees_seat_appointed_by_id'))
 
     op.drop_table('committees_seat')
+    with op.batch_alter_table('committees_decision', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_committees_decision_tenant_id'))
+        batch_op.drop_index('ix_committees_decision_committee')
+
+    op.drop_table('committees_decision')
+    with op.batch_alter_table('committees_attendance', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_committees_attendance_user_id'))
+        batch_op.drop_index(batch_op.f('ix_committees_attendance_tenant_id'))
+
+    op.drop_table('committees_attendance')
+    with op.batch_alter_table('committees_meeting', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_committees_meeting_tenant_id'))
+        batch_op.drop_index('ix_committees_meeting_committee')
+
+    op.drop_table('committees_meeting')
     with op.batch_alter_table('committees_application', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_committees_application_user_id'))
         batch_op.drop_index(batch_op.f('ix_committees_application_tenant_id'))
