@@ -5,8 +5,30 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core.plugin_api import current_tenant, db, to_local, utcnow
-from plugins.committees import seats
-from plugins.committees.models import Attendance, Committee, Decision, Meeting
+from plugins.committees import scoring, seats
+from plugins.committees.models import (
+    Attendance,
+    Committee,
+    Criterion,
+    Decision,
+    Mark,
+    Meeting,
+    Result,
+    Review,
+    Sheet,
+)
+
+# A scored half-year review (the worked example of docs/committees.md).
+DEMO_SHEETS = [
+    (0, "party", "社区党委 1", 36, 54),
+    (0, "units", "成员单位 1", 30, 50),
+    (0, "units", "成员单位 2", 35, None),
+    (0, "residents", "居民代表 1", 40, 45),
+    (0, "residents", "居民代表 2", 20, 40),
+    (0, "residents", "居民代表 3", 38, 57),
+    (1, "party", "社区党委 1", 28, 42),
+    (1, "units", "成员单位 1", 30, 46),
+]
 
 COMMITTEES = [
     (
@@ -84,6 +106,7 @@ def add_demo_committees(tenant, users: dict) -> None:
             text="每周六上午开展小广告清理，委员分片包干。",
         )
     )
+    _demo_review(made[:2])
     member2 = users.get("member2")
     if member2 is not None:
         waiting = seats.apply(
@@ -91,3 +114,41 @@ def add_demo_committees(tenant, users: dict) -> None:
         )
         db.session.flush()
         seats.vet(waiting, staff)
+
+
+def _demo_review(committees: list[Committee]) -> None:
+    review = Review(name="上半年述职评议", published_at=utcnow())
+    db.session.add(review)
+    db.session.flush()
+    work = Criterion(review_id=review.id, name="工作成效", max_points=40, position=0)
+    satisfaction = Criterion(review_id=review.id, name="群众满意度", max_points=60, position=1)
+    db.session.add_all([work, satisfaction])
+    db.session.flush()
+    maxima = {work.id: 40, satisfaction.id: 60}
+    per_committee: dict[int, list[scoring.Sheet]] = {}
+    for index, group, assessor, a, b in DEMO_SHEETS:
+        committee = committees[index]
+        sheet = Sheet(
+            review_id=review.id, committee_id=committee.id, assessor_group=group, assessor=assessor
+        )
+        db.session.add(sheet)
+        db.session.flush()
+        marks = {work.id: a, satisfaction.id: b}
+        db.session.add_all(
+            Mark(sheet_id=sheet.id, criterion_id=c, points=p)
+            for c, p in marks.items()
+            if p is not None
+        )
+        per_committee.setdefault(committee.id, []).append(scoring.Sheet(group, marks))
+    for committee in committees:
+        outcome = scoring.weighted_result(per_committee[committee.id], maxima, review.weights)
+        db.session.add(
+            Result(
+                review_id=review.id,
+                committee_id=committee.id,
+                committee_name=committee.name,
+                total=outcome.total,
+                sheets=len(per_committee[committee.id]),
+                **outcome.groups,
+            )
+        )

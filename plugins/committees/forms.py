@@ -17,7 +17,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from core.plugin_api import BaseForm
+from core.plugin_api import BaseForm, parse_int
 from plugins.committees.i18n import _, _l
 from plugins.committees.labels import KIND_LABELS, ROLE_LABELS
 from plugins.committees.models import KINDS, ROLES
@@ -137,3 +137,58 @@ class DecisionForm(BaseForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _friendly_dates(self, self.decided_on)
+
+
+class ReviewForm(BaseForm):
+    name = StringField(_l("Name of the round"), validators=[_required(), Length(max=80)])
+    weight_party = IntegerField(
+        _l("Weight of the party committee (%)"),
+        default=40,
+        validators=[
+            _number_required(),
+            NumberRange(min=0, max=100, message=_l("From %(min)s to %(max)s.")),
+        ],
+    )
+    weight_units = IntegerField(
+        _l("Weight of the member units (%)"),
+        default=30,
+        validators=[
+            _number_required(),
+            NumberRange(min=0, max=100, message=_l("From %(min)s to %(max)s.")),
+        ],
+    )
+    weight_residents = IntegerField(
+        _l("Weight of the resident representatives (%)"),
+        default=30,
+        validators=[
+            _number_required(),
+            NumberRange(min=0, max=100, message=_l("From %(min)s to %(max)s.")),
+        ],
+    )
+    criteria = TextAreaField(
+        _l("Criteria: one a line, its name then its maximum points (Work done 40)"),
+        validators=[_required(), Length(max=2000)],
+        render_kw={"rows": 5},
+    )
+
+    def validate_weight_residents(self, field) -> None:
+        values = [self.weight_party.data, self.weight_units.data, field.data]
+        if all(isinstance(v, int) for v in values) and sum(values) != 100:
+            raise ValidationError(_("The three weights must add up to 100."))
+
+    def validate_criteria(self, field) -> None:
+        self.parsed_criteria = []
+        for line in (field.data or "").splitlines():
+            if not line.strip():
+                continue
+            name, _sep, points = line.strip().rpartition(" ")
+            maximum = parse_int(points)
+            if not name.strip() or maximum is None or not 1 <= maximum <= 1000:
+                raise ValidationError(
+                    _("Write each criterion as a name, a space and its maximum (1 to 1000).")
+                )
+            self.parsed_criteria.append((name.strip()[:60], maximum))
+        if not self.parsed_criteria:
+            raise ValidationError(_("This field is required."))
+        if len(self.parsed_criteria) > 20:
+            raise ValidationError(_("At most 20 criteria."))

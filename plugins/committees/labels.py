@@ -33,3 +33,8 @@ END_LABELS = {
     "term_end": _l("Term ended"),
     "stepped_down": _l("Stepped down"),
 }
+GROUP_LABELS = {
+    "party": _l("Community party committee"),
+    "units": _l("Member units"),
+    "residents": _l("Resident representatives"),
+}

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, request, url_for
 
 from core.plugin_api import audit, commit, db, parse_id, requires
 from plugins.committees.forms import DecisionForm, MeetingForm, MinutesForm
 from plugins.committees.i18n import _
 from plugins.committees.models import Attendance, Decision, Meeting, Seat
+from plugins.committees.rendering import render_page
 from plugins.committees.views import bp, can_manage, committee_or_404, today
 
 
@@ -39,7 +40,7 @@ def meeting_new(committee_id: int):
             url_for("committees.meeting", committee_id=committee.id, meeting_id=meeting.id)
         )
     status = 422 if request.method == "POST" else 200
-    return render_template("committees/meeting_form.html", form=form, committee=committee), status
+    return render_page("committees/meeting_form.html", form=form, committee=committee), status
 
 
 def _meeting_page(committee, meeting, minutes_form=None, decision_form=None, status=200):
@@ -74,7 +75,7 @@ def _meeting_page(committee, meeting, minutes_form=None, decision_form=None, sta
         decision_form = DecisionForm()
         decision_form.decided_on.data = meeting.held_on
     return (
-        render_template(
+        render_page(
             "committees/meeting.html",
             committee=committee,
             meeting=meeting,

@@ -196,3 +196,101 @@ class Decision(TenantScoped, db.Model):
     text: Mapped[str] = mapped_column(sa.String(500))
     public: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+REVIEW_GROUPS = ("party", "units", "residents")
+
+
+class Review(TenantScoped, db.Model):
+    """半年述职评议: a review round with criteria and weighted assessor groups."""
+
+    __tablename__ = "committees_review"
+    __tenant_table_args__ = (
+        sa.CheckConstraint(
+            "weight_party >= 0 AND weight_units >= 0 AND weight_residents >= 0 "
+            "AND weight_party + weight_units + weight_residents = 100",
+            name="weights",
+        ),
+    )
+
+    name: Mapped[str] = mapped_column(sa.String(80))
+    weight_party: Mapped[int] = mapped_column(default=40)
+    weight_units: Mapped[int] = mapped_column(default=30)
+    weight_residents: Mapped[int] = mapped_column(default=30)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    @property
+    def weights(self) -> dict[str, int]:
+        return {
+            "party": self.weight_party,
+            "units": self.weight_units,
+            "residents": self.weight_residents,
+        }
+
+
+class Criterion(TenantScoped, db.Model):
+    __tablename__ = "committees_criterion"
+    __tenant_table_args__ = (
+        tenant_foreign_key("review_id", "committees_review", ondelete="CASCADE"),
+        sa.CheckConstraint("max_points >= 1", name="max_points"),
+    )
+
+    review_id: Mapped[int] = mapped_column(ID_TYPE)
+    name: Mapped[str] = mapped_column(sa.String(60))
+    max_points: Mapped[int] = mapped_column()
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class Sheet(TenantScoped, db.Model):
+    """One assessor's scores for one committee (entered by staff from the paper sheet)."""
+
+    __tablename__ = "committees_sheet"
+    __tenant_table_args__ = (
+        tenant_foreign_key("review_id", "committees_review", ondelete="CASCADE"),
+        tenant_foreign_key("committee_id", "committees_committee", ondelete="CASCADE"),
+        sa.CheckConstraint(_one_of("assessor_group", REVIEW_GROUPS), name="assessor_group"),
+        sa.UniqueConstraint(
+            "tenant_id", "review_id", "committee_id", "assessor", name="uq_committees_sheet"
+        ),
+    )
+
+    review_id: Mapped[int] = mapped_column(ID_TYPE)
+    committee_id: Mapped[int] = mapped_column(ID_TYPE)
+    assessor_group: Mapped[str] = mapped_column(sa.String(10))
+    assessor: Mapped[str] = mapped_column(sa.String(60))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Mark(TenantScoped, db.Model):
+    __tablename__ = "committees_mark"
+    __tenant_table_args__ = (
+        tenant_foreign_key("sheet_id", "committees_sheet", ondelete="CASCADE"),
+        tenant_foreign_key("criterion_id", "committees_criterion", ondelete="CASCADE"),
+        sa.UniqueConstraint("tenant_id", "sheet_id", "criterion_id", name="uq_committees_mark"),
+        sa.CheckConstraint("points >= 0", name="points"),
+    )
+
+    sheet_id: Mapped[int] = mapped_column(ID_TYPE)
+    criterion_id: Mapped[int] = mapped_column(ID_TYPE)
+    points: Mapped[int] = mapped_column()
+
+
+class Result(TenantScoped, db.Model):
+    """A committee's published result in a review (hundredths of a point out of 100)."""
+
+    __tablename__ = "committees_result"
+    __tenant_table_args__ = (
+        tenant_foreign_key("review_id", "committees_review", ondelete="CASCADE"),
+        short_tenant_fk("committee_id", "committees_committee", "fk_committees_result_committee"),
+        sa.UniqueConstraint("tenant_id", "review_id", "committee_id", name="uq_committees_result"),
+    )
+
+    review_id: Mapped[int] = mapped_column(ID_TYPE)
+    committee_id: Mapped[int] = mapped_column(ID_TYPE)
+    committee_name: Mapped[str] = mapped_column(sa.String(60), default="")
+    total: Mapped[int | None] = mapped_column(nullable=True)
+    party: Mapped[int | None] = mapped_column(nullable=True)
+    units: Mapped[int | None] = mapped_column(nullable=True)
+    residents: Mapped[int | None] = mapped_column(nullable=True)
+    sheets: Mapped[int] = mapped_column(default=0)

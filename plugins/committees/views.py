@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -34,6 +34,7 @@ from plugins.committees.models import (
     Meeting,
     Seat,
 )
+from plugins.committees.rendering import render_page
 
 # import_name is the plugin package, so "templates" is plugins/committees/templates.
 bp = Blueprint("committees", "plugins.committees", template_folder="templates")
@@ -89,7 +90,7 @@ def seat_or_404(committee: Committee, seat_id: int) -> Seat:
 @bp.route("/")
 def index():
     page = paginate(db.select(Committee), Committee.id, per_page=30)
-    return render_template("committees/index.html", page=page, can_manage=can_manage())
+    return render_page("committees/index.html", page=page, can_manage=can_manage())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -109,7 +110,7 @@ def create():
             flash(_("Committee set up."), "success")
             return redirect(url_for("committees.show", committee_id=committee.id))
     status = 422 if request.method == "POST" else 200
-    return render_template("committees/form.html", form=form, committee=None), status
+    return render_page("committees/form.html", form=form, committee=None), status
 
 
 def _name_taken(name: str, but: int | None = None) -> bool:
@@ -134,13 +135,13 @@ def edit(committee_id: int):
             except IntegrityError:  # a seat was taken meanwhile: the maximum is below it
                 db.session.rollback()
                 flash(str(MESSAGES["below_taken"]), "error")
-                return render_template(
+                return render_page(
                     "committees/form.html", form=form, committee=committee_or_404(committee_id)
                 ), 409
             flash(_("Committee saved."), "success")
             return redirect(url_for("committees.show", committee_id=committee.id))
     status = 422 if request.method == "POST" else 200
-    return render_template("committees/form.html", form=form, committee=committee), status
+    return render_page("committees/form.html", form=form, committee=committee), status
 
 
 def _show(committee: Committee, apply_form: ApplyForm | None = None, status: int = 200):
@@ -189,7 +190,7 @@ def _show(committee: Committee, apply_form: ApplyForm | None = None, status: int
     )
     can_apply = has_permission("committees.apply") and not sitting and mine is None
     return (
-        render_template(
+        render_page(
             "committees/show.html",
             committee=committee,
             members=members,
@@ -339,7 +340,7 @@ def appoint(committee_id: int, application_id: int):
     elif request.method == "POST":
         status = 422
     return (
-        render_template(
+        render_page(
             "committees/appoint.html", form=form, committee=committee, application=application
         ),
         status,
@@ -377,8 +378,20 @@ def end_seat(committee_id: int, seat_id: int):
 @bp.route("/public")
 @public
 def public_board():
+    from plugins.committees.models import Review
+
     page = paginate(db.select(Committee), Committee.id, per_page=30)
-    return render_template("committees/public.html", page=page)
+    reviews = (
+        db.session.execute(
+            db.select(Review)
+            .where(Review.published_at.is_not(None))
+            .order_by(Review.id.desc())
+            .limit(10)
+        )
+        .scalars()
+        .all()
+    )
+    return render_page("committees/public.html", page=page, reviews=reviews)
 
 
 @bp.route("/public/<int:committee_id>")
@@ -404,7 +417,7 @@ def public_show(committee_id: int):
         per_page=10,
         cursor_arg="decisions_before",
     )
-    return render_template(
+    return render_page(
         "committees/public_show.html",
         committee=committee,
         roles=[(r, roles[r]) for r in ROLES if roles.get(r)],
@@ -414,16 +427,4 @@ def public_show(committee_id: int):
 
 
 from plugins.committees import meetings as _meeting_routes  # noqa: E402,F401  (routes on bp)
-
-
-@bp.app_context_processor
-def _labels():
-    # For our own templates; names are prefixed to stay out of other plugins' way.
-    from plugins.committees.labels import END_LABELS, KIND_LABELS, ROLE_LABELS, STATUS_LABELS
-
-    return {
-        "committee_kind": lambda code: KIND_LABELS.get(code, code),
-        "seat_role": lambda code: ROLE_LABELS.get(code, code),
-        "application_status": lambda code: STATUS_LABELS.get(code, code),
-        "seat_end_reason": lambda code: END_LABELS.get(code, code),
-    }
+from plugins.committees import reviews as _review_routes  # noqa: E402,F401

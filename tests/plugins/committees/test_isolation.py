@@ -33,6 +33,19 @@ def test_every_route_answers_404_for_another_communitys_ids(
     )
     meeting_id = int(created.headers["Location"].rsplit("/", 1)[1])
 
+    review = staff_client.post(
+        "/c/alpha/committees/reviews/new",
+        data={
+            "name": "评议",
+            "weight_party": "40",
+            "weight_units": "30",
+            "weight_residents": "30",
+            "criteria": "工作成效 40",
+        },
+    )
+    review_id = int(review.headers["Location"].rsplit("/", 1)[1])
+    staff_client.post(f"/c/alpha/committees/reviews/{review_id}/publish")
+
     enable_plugin(other_community, "committees")
     beta_staff = login(make_user("staff@beta.example", other_community, role="staff"))
     base = "/c/beta/committees"
@@ -43,6 +56,8 @@ def test_every_route_answers_404_for_another_communitys_ids(
         f"{base}/public/{committee_id}",
         f"{base}/{committee_id}/meetings/new",
         f"{base}/{committee_id}/meetings/{meeting_id}",
+        f"{base}/reviews/{review_id}",
+        f"{base}/public/reviews/{review_id}",
     ]
     posts = [
         f"{base}/{committee_id}/edit",
@@ -55,6 +70,8 @@ def test_every_route_answers_404_for_another_communitys_ids(
         f"{base}/{committee_id}/meetings/new",
         f"{base}/{committee_id}/meetings/{meeting_id}/minutes",
         f"{base}/{committee_id}/meetings/{meeting_id}/decisions",
+        f"{base}/reviews/{review_id}/sheets",
+        f"{base}/reviews/{review_id}/publish",
     ]
     for url in gets:
         assert beta_staff.get(url).status_code == 404, url
