@@ -64,6 +64,10 @@ def notification_kinds():
             _label("我的专委会报名结果与聘任", "My committee application and appointment"),
         ),
         NotificationKind(
+            "committees.matter",
+            _label("交办给我所在专委会的社区事务", "Matters assigned to my committee"),
+        ),
+        NotificationKind(
             "committees.application",
             _label("新的专委会报名（工作人员）", "New committee applications (staff)"),
         ),
@@ -119,3 +123,28 @@ def demo_data(tenant, users):
     from plugins.committees.demo import add_demo_committees
 
     add_demo_committees(tenant, users)
+
+
+@hookimpl
+def request_assignees(tenant, request):
+    """With the requests plugin on: community matters (orange) can go to a committee."""
+    from plugins.committees.models import Committee
+
+    rows = db.session.execute(db.select(Committee.id, Committee.name).order_by(Committee.id))
+    return [
+        {"key": f"committees:{committee_id}", "label": name, "order": 50 + n}
+        for n, (committee_id, name) in enumerate(rows)
+    ]
+
+
+@hookimpl
+def on_event(event):
+    """A matter assigned to one of our committees: its sitting members are told."""
+    if event.name != "request_assigned":
+        return
+    key = str(event.payload.get("assignee_key", ""))
+    if not key.startswith("committees:"):
+        return
+    from plugins.committees.matters import tell_members
+
+    tell_members(key.removeprefix("committees:"), str(event.payload.get("number", "")))
