@@ -138,3 +138,38 @@ def test_review_input_is_checked_and_kept(app, committees_on, staff_client, memb
     assert _sheet(member_client, review_id, x, "party", "某人", "10", "").status_code == 403
     assert member_client.post(f"{BASE}/reviews/{review_id}/publish").status_code == 403
     assert member_client.get(f"{BASE}/reviews/{review_id}").status_code == 200
+
+
+def test_results_and_members_download_as_excel_and_csv(
+    app, committees_on, staff_client, member_client, member
+):
+    from core.testing import read_csv, read_xlsx
+    from tests.plugins.committees.committees_helpers import application_id, apply, appoint
+
+    x = set_up(staff_client, name="环境管护专委会")
+    apply(member_client, x)
+    app_id = application_id(app, committees_on, member.id)
+    staff_client.post(f"{BASE}/{x}/applications/{app_id}/vet")
+    appoint(staff_client, x, app_id, role="convener")
+    review_id = _open_round(staff_client)
+    staff_client.crit = _criteria(app, committees_on, review_id)
+    _sheet(staff_client, review_id, x, "party", "党委1", "36", "54")
+    _sheet(staff_client, review_id, x, "units", "单位2", "35", "")
+    assert member_client.get(f"{BASE}/reviews/{review_id}/results.csv").status_code == 404
+    staff_client.post(f"{BASE}/reviews/{review_id}/publish")
+
+    rows = read_xlsx(member_client.get(f"{BASE}/reviews/{review_id}/results.xlsx"))
+    assert ["专委会", "得分", "社区党委", "成员单位", "居民代表", "评分表数"] in rows
+    # (40 x 90 + 30 x 87.5) / 70 = 88.928..., rounded half up; no resident sheet.
+    assert ["环境管护专委会", 88.93, 90, 87.5, None, 2] in rows
+    csv_rows = read_csv(member_client.get(f"{BASE}/reviews/{review_id}/results.csv"))
+    assert csv_rows[-1][:2] == ["环境管护专委会", "88.93"]
+
+    members = read_csv(staff_client.get(f"{BASE}/members.csv"))
+    assert members[-1][:3] == ["环境管护专委会", "Alpha Member", "召集人"]
+    assert read_xlsx(staff_client.get(f"{BASE}/members.xlsx"))[-1][:3] == [
+        "环境管护专委会",
+        "Alpha Member",
+        "召集人",
+    ]
+    assert member_client.get(f"{BASE}/members.csv").status_code == 403
