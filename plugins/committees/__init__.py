@@ -1,0 +1,150 @@
+"""专委会 Specialist committees: residents' committees with seats, terms and public pages."""
+
+from __future__ import annotations
+
+from core.plugin_api import (
+    ExportTable,
+    NavItem,
+    NotificationKind,
+    Permission,
+    PluginMeta,
+    db,
+    hookimpl,
+)
+
+meta = PluginMeta(
+    id="committees",
+    version="0.1.0",
+    label={"zh_Hans": "专委会", "en": "Committees"},
+    description={
+        "zh_Hans": "居民专委会：自选菜单设立，志愿报名、组织考察、竞聘上岗，委员任期与公开主页。",
+        "en": "Residents' specialist committees: set up from a menu, residents apply, staff vet "
+        "and appoint for a term; each committee has a public page.",
+    },
+    api=">=1.3,<2",
+    order=35,
+)
+
+
+def _label(zh: str, en: str) -> dict[str, str]:
+    return {"zh_Hans": zh, "en": en}
+
+
+@hookimpl
+def register_blueprints():
+    from plugins.committees.views import bp
+
+    return [bp]
+
+
+@hookimpl
+def permissions():
+    return [
+        Permission(
+            "committees.access", _label("查看专委会", "See the committees"), ("member", "staff")
+        ),
+        Permission(
+            "committees.apply",
+            _label("报名参加专委会", "Apply to a committee"),
+            ("member", "staff"),
+        ),
+        Permission(
+            "committees.manage",
+            _label("设立专委会、考察与聘任委员", "Set up committees, vet and appoint members"),
+            ("staff",),
+        ),
+    ]
+
+
+@hookimpl
+def notification_kinds():
+    return [
+        NotificationKind(
+            "committees.recruitment",
+            _label("我的专委会报名结果与聘任", "My committee application and appointment"),
+        ),
+        NotificationKind(
+            "committees.matter",
+            _label("交办给我所在专委会的社区事务", "Matters assigned to my committee"),
+        ),
+        NotificationKind(
+            "committees.application",
+            _label("新的专委会报名（工作人员）", "New committee applications (staff)"),
+        ),
+    ]
+
+
+@hookimpl
+def nav_items():
+    return [NavItem("committees.index", meta.label, order=35)]
+
+
+@hookimpl
+def public_pages():
+    return [NavItem("committees.public_board", _label("专委会公示", "Committees"), order=35)]
+
+
+@hookimpl
+def export_data():
+    from plugins.committees.models import Committee, Seat
+
+    committees = db.session.execute(db.select(Committee).order_by(Committee.id)).scalars()
+    seats = db.session.execute(db.select(Seat).order_by(Seat.id)).scalars()
+    return [
+        ExportTable(
+            "committees",
+            ["id", "name", "kind", "remit", "contact", "min_seats", "max_seats", "seats_taken"],
+            [
+                (c.id, c.name, c.kind, c.remit, c.contact, c.min_seats, c.max_seats, c.seats_taken)
+                for c in committees
+            ],
+        ),
+        ExportTable(
+            "committee_seats",
+            ["id", "committee_id", "user_id", "role", "term_start", "term_end", "active"],
+            [
+                (
+                    s.id,
+                    s.committee_id,
+                    s.user_id,
+                    s.role,
+                    s.term_start.isoformat(),
+                    s.term_end.isoformat(),
+                    s.active,
+                )
+                for s in seats
+            ],
+        ),
+    ]
+
+
+@hookimpl
+def demo_data(tenant, users):
+    from plugins.committees.demo import add_demo_committees
+
+    add_demo_committees(tenant, users)
+
+
+@hookimpl
+def request_assignees(tenant, request):
+    """With the requests plugin on: community matters (orange) can go to a committee."""
+    from plugins.committees.models import Committee
+
+    rows = db.session.execute(db.select(Committee.id, Committee.name).order_by(Committee.id))
+    return [
+        {"key": f"committees:{committee_id}", "label": name, "order": 50 + n}
+        for n, (committee_id, name) in enumerate(rows)
+    ]
+
+
+@hookimpl
+def on_event(event):
+    """A matter assigned to one of our committees: its sitting members are told."""
+    if event.name != "request_assigned":
+        return
+    key = str(event.payload.get("assignee_key", ""))
+    if not key.startswith("committees:"):
+        return
+    from plugins.committees.matters import tell_members
+
+    tell_members(key.removeprefix("committees:"), str(event.payload.get("number", "")))
