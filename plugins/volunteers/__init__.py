@@ -106,6 +106,19 @@ def settings_schema():
             max_length=500,
         ),
         SettingField(
+            "points_per_yuan",
+            "int",
+            1,
+            _label("预约付费：每元折合积分", "Bookings: points per yuan of a fee"),
+            help=_label(
+                "启用邻里中心预约时，收费空间可用志愿积分支付；0 表示不接受积分。",
+                "With the booking plugin on, a room's fee may be paid in volunteer points; "
+                "0 turns this off.",
+            ),
+            minimum=0,
+            maximum=1000,
+        ),
+        SettingField(
             "per_page", "int", 20, _label("每页条数", "Rows per page"), minimum=5, maximum=200
         ),
     ]
@@ -148,6 +161,18 @@ def on_event(event):
         answers.record_referral(event.payload)
     elif event.name == "request_closed":
         answers.close_need(event.payload)
+    elif event.name == "booking_payment_chosen":
+        answers.pay_booking(event.payload)
+    elif event.name == "booking_released":
+        answers.refund_booking(event.payload)
+
+
+@hookimpl
+def booking_payment_options(tenant, person_id, fee_fen, space_name):
+    """The booking plugin's question (its hookspec; answered only where both are on)."""
+    from plugins.volunteers import answers
+
+    return answers.booking_payment_options(person_id, fee_fen)
 
 
 @hookimpl

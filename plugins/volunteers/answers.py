@@ -3,9 +3,11 @@ requests plugin's questions and events. Plain data in, plain data out."""
 
 from __future__ import annotations
 
+import contextlib
+
 import sqlalchemy as sa
 
-from core.plugin_api import db, get_member
+from core.plugin_api import db, get_member, notify, plugin_settings
 from plugins.volunteers import ledger
 from plugins.volunteers.i18n import _
 from plugins.volunteers.models import Entry, Need, Team
@@ -96,3 +98,78 @@ def close_need(payload: dict) -> None:
         ).scalar_one_or_none()
         if need is not None:
             need.status = "met"
+
+
+# ----- the booking plugin: a room's fee paid in points ---------------------------------------
+BOOKING_POINTS = "volunteers:points"
+
+
+def booking_points(fee_fen: int) -> int:
+    """Points for a fee: ``points_per_yuan`` per yuan, rounded up (a fee is never free)."""
+    rate = plugin_settings("volunteers")["points_per_yuan"]
+    return -(-fee_fen * rate // 100)
+
+
+def booking_payment_options(person_id, fee_fen) -> list[dict]:
+    """Offer points when the community accepts them and the person can pay an hour."""
+    if plugin_settings("volunteers")["points_per_yuan"] <= 0:
+        return []
+    if not isinstance(fee_fen, int) or fee_fen <= 0 or not isinstance(person_id, int):
+        return []
+    per_hour, balance = booking_points(fee_fen), ledger.balance_of(person_id)
+    if balance < per_hour:
+        return []
+    return [
+        {
+            "key": BOOKING_POINTS,
+            "label": {
+                "zh_Hans": f"志愿积分（每小时 {per_hour} 积分，现有 {balance} 积分）",
+                "en": f"Volunteer points ({per_hour} an hour; you have {balance})",
+            },
+            "order": 10,
+        }
+    ]
+
+
+def _booking_reference(booking_id) -> str:
+    return f"booking:{booking_id}"
+
+
+def pay_booking(payload: dict) -> None:
+    """Debit the booking's fee in points (once: a retried event finds the entry)."""
+    if payload.get("payment") != BOOKING_POINTS:
+        return
+    person, fee = payload.get("person_id"), payload.get("fee_fen")
+    if not isinstance(person, int) or not isinstance(fee, int) or fee <= 0:
+        return
+    reference = _booking_reference(payload.get("booking_id"))
+    if _booking_entry(reference) is not None:
+        return
+    points = booking_points(fee)
+    try:
+        with db.session.begin_nested():
+            ledger.post(person, -points, "spend", _("Room booking"), reference=reference)
+    except ledger.NotEnoughPoints:
+        # Spent elsewhere between choosing and booking: the desk collects the fee.
+        notify(
+            [person],
+            "volunteers.redemption",
+            _("Not enough points for your booking: please pay the fee at the desk."),
+        )
+
+
+def refund_booking(payload: dict) -> None:
+    """A cancelled or declined booking paid in points gets them back (once)."""
+    if payload.get("payment") != BOOKING_POINTS:
+        return
+    entry = _booking_entry(_booking_reference(payload.get("booking_id")))
+    if entry is None:
+        return
+    with contextlib.suppress(ledger.AlreadyReversed):  # a retried event: done already
+        ledger.reverse(entry, _("Room booking cancelled"))
+
+
+def _booking_entry(reference: str) -> Entry | None:
+    return db.session.execute(
+        sa.select(Entry).where(Entry.kind == "spend", Entry.reference == reference)
+    ).scalar_one_or_none()
