@@ -106,6 +106,19 @@ def settings_schema():
             max_length=500,
         ),
         SettingField(
+            "points_per_closed_request",
+            "int",
+            0,
+            _label("诉求办结奖励积分", "Points for a resolved request"),
+            help=_label(
+                "居民反映的诉求办结并经本人验收后，奖励反映人的积分；0 表示不奖励。",
+                "Awarded to the resident who reported a request once it is closed and they "
+                "accepted the result; 0 turns this off.",
+            ),
+            minimum=0,
+            maximum=1000,
+        ),
+        SettingField(
             "points_per_yuan",
             "int",
             1,
@@ -161,6 +174,7 @@ def on_event(event):
         answers.record_referral(event.payload)
     elif event.name == "request_closed":
         answers.close_need(event.payload)
+        answers.reward_resolved_request(event.payload)
     elif event.name == "booking_payment_chosen":
         answers.pay_booking(event.payload)
     elif event.name == "booking_released":

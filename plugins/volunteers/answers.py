@@ -100,6 +100,31 @@ def close_need(payload: dict) -> None:
             need.status = "met"
 
 
+def reward_resolved_request(payload: dict) -> None:
+    """The community's rule: points to the resident whose request was resolved and who
+    accepted the result (``points_per_closed_request``; 0, the default, awards nothing).
+    Once per request: a retried event finds the entry."""
+    points = plugin_settings("volunteers")["points_per_closed_request"]
+    requester, request_id = payload.get("requester_id"), payload.get("request_id")
+    if points <= 0 or payload.get("closed_how") != "accepted":
+        return
+    if not isinstance(requester, int) or get_member(requester) is None:
+        return
+    reference = f"request:{request_id}"
+    done = db.session.execute(
+        sa.select(Entry.id).where(Entry.kind == "award", Entry.reference == reference)
+    ).scalar_one_or_none()
+    if done is None:
+        number = str(payload.get("number", ""))
+        ledger.post(
+            requester,
+            points,
+            "award",
+            _("Request %(number)s resolved", number=number),
+            reference=reference,
+        )
+
+
 # ----- the booking plugin: a room's fee paid in points ---------------------------------------
 BOOKING_POINTS = "volunteers:points"
 

@@ -164,3 +164,37 @@ def test_a_community_without_the_plugin_gets_no_answer(app, community, in_commun
             == []
         )
         assert ask_plugins("request_volunteer_referral", request=None) == []
+
+
+def test_a_resolved_request_earns_its_reporter_points_when_the_community_sets_a_rule(
+    app, vol_on, setup, enable_plugin, member, member_client, staff_client
+):
+    enable_plugin(vol_on, "requests")
+
+    def resolve(title: str) -> int:
+        rid = _report(member_client, title)
+        staff_client.post(f"{REQUESTS}/{rid}/classify", data={"kind": "yellow"})
+        staff_client.post(
+            f"{REQUESTS}/{rid}/referral",
+            data={"target": f"volunteers:{setup.team_id}", "message": "周六上午联系"},
+        )
+        assert member_client.post(f"{REQUESTS}/{rid}/accept", data={}).status_code == 302
+        return rid
+
+    resolve("楼道灯坏了")  # the default rule: 0 points
+    assert balance(app, vol_on, member.id) == 0
+
+    enable_plugin(vol_on, "volunteers", points_per_closed_request=5)
+    rid = resolve("单元门禁失灵")
+    assert balance(app, vol_on, member.id) == 5
+    assert (5, "award") in entries(app, vol_on, member.id)
+    with app.app_context():
+        from plugins.volunteers.answers import reward_resolved_request
+        from tenants.context import community_scope
+
+        with community_scope(vol_on.id):  # the event delivered again: still once
+            reward_resolved_request(
+                {"request_id": rid, "requester_id": member.id, "closed_how": "accepted"}
+            )
+            db.session.commit()
+    assert balance(app, vol_on, member.id) == 5
