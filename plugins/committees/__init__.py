@@ -139,7 +139,13 @@ def request_assignees(tenant, request):
 
 @hookimpl
 def on_event(event):
-    """A matter assigned to one of our committees: its sitting members are told."""
+    """A matter assigned to one of our committees: its sitting members are told. A person
+    who leaves the community leaves its committees too: their seats are freed."""
+    if event.name == "member_left":
+        from plugins.committees.seats import free_seats_of
+
+        free_seats_of(event.payload.get("user_id"))
+        return
     if event.name != "request_assigned":
         return
     key = str(event.payload.get("assignee_key", ""))

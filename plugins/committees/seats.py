@@ -131,3 +131,18 @@ def end_seat(committee: Committee, seat: Seat, reason: str) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(seat)
+
+
+def free_seats_of(user_id) -> int:
+    """End every active seat of a person who left the community (recorded as stepping
+    down), so the seats count again; returns how many were ended."""
+    if not isinstance(user_id, int) or isinstance(user_id, bool):
+        return 0
+    held = db.session.execute(
+        db.select(Seat, Committee)
+        .join(Committee, Committee.id == Seat.committee_id)
+        .where(Seat.user_id == user_id, Seat.active_key == 1)
+    ).all()
+    for seat, committee in held:
+        end_seat(committee, seat, "stepped_down")
+    return len(held)

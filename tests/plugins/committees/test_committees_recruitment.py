@@ -258,3 +258,28 @@ def test_empty_states(committees_on, member_client, staff_client, client):
     assert "还没有专委会" in member_client.get(f"{BASE}/").get_data(as_text=True)
     assert "设立第一个" in staff_client.get(f"{BASE}/").get_data(as_text=True)
     assert "还没有专委会" in client.get(f"{BASE}/public").get_data(as_text=True)
+
+
+def test_a_member_who_leaves_the_community_frees_their_seat(
+    app, committees_on, staff_client, member_client, member, admin_client
+):
+    from tenants.models import Membership
+
+    committee_id = set_up(staff_client)
+    assert apply(member_client, committee_id).status_code == 302
+    app_id = application_id(app, committees_on, member.id)
+    assert staff_client.post(f"{BASE}/{committee_id}/applications/{app_id}/vet").status_code == 302
+    assert appoint(staff_client, committee_id, app_id).status_code == 302
+    assert committee_row(app, committees_on, committee_id).seats_taken == 1
+
+    with app.app_context(), tenant_scope(committees_on.id):
+        membership_id = db.session.execute(
+            db.select(Membership.id).where(Membership.user_id == member.id)
+        ).scalar_one()
+    removed = admin_client.post(f"/c/alpha/members/{membership_id}/remove")
+    assert removed.status_code in (302, 303)
+    assert active_seats(app, committees_on, committee_id) == []
+    assert committee_row(app, committees_on, committee_id).seats_taken == 0
+    with app.app_context(), tenant_scope(committees_on.id):
+        seat = db.session.execute(db.select(Seat)).scalar_one()
+        assert seat.end_reason == "stepped_down" and seat.ended_at is not None
