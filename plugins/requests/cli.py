@@ -33,20 +33,17 @@ def notify_overdue_everywhere() -> dict[str, int]:
     returns {slug: requests announced}."""
     from plugins.requests.notifying import notify_overdue
 
-    with all_tenants():
-        tenants = db.session.execute(db.select(Tenant).order_by(Tenant.id)).scalars().all()
-        db.session.commit()
-    counts = {}
+    announced = {}
     # Links in the notifications are built with url_for: a request context gives it the
     # site's address (PUBLIC_URL) and lets the community in scope fill in the slug.
     with current_app.test_request_context(base_url=current_app.config.get("PUBLIC_URL") or None):
-        for tenant in tenants:
+        for tenant in _communities(None):
             with community_scope(tenant.id):
                 if "requests" not in enabled_plugins():
                     continue
-                counts[tenant.slug] = notify_overdue()
+                announced[tenant.slug] = notify_overdue()
                 commit()  # and deliver: the handlers are told now
-    return counts
+    return announced
 
 
 @requests_cli.command("notify-overdue")

@@ -111,10 +111,7 @@ def reward_resolved_request(payload: dict) -> None:
     if not isinstance(requester, int) or get_member(requester) is None:
         return
     reference = f"request:{request_id}"
-    done = db.session.execute(
-        sa.select(Entry.id).where(Entry.kind == "award", Entry.reference == reference)
-    ).scalar_one_or_none()
-    if done is None:
+    if _entry("award", reference) is None:
         number = str(payload.get("number", ""))
         ledger.post(
             requester,
@@ -168,7 +165,7 @@ def pay_booking(payload: dict) -> None:
     if not isinstance(person, int) or not isinstance(fee, int) or fee <= 0:
         return
     reference = _booking_reference(payload.get("booking_id"))
-    if _booking_entry(reference) is not None:
+    if _entry("spend", reference) is not None:
         return
     points = booking_points(fee)
     try:
@@ -187,14 +184,15 @@ def refund_booking(payload: dict) -> None:
     """A cancelled or declined booking paid in points gets them back (once)."""
     if payload.get("payment") != BOOKING_POINTS:
         return
-    entry = _booking_entry(_booking_reference(payload.get("booking_id")))
+    entry = _entry("spend", _booking_reference(payload.get("booking_id")))
     if entry is None:
         return
     with contextlib.suppress(ledger.AlreadyReversed):  # a retried event: done already
         ledger.reverse(entry, _("Room booking cancelled"))
 
 
-def _booking_entry(reference: str) -> Entry | None:
+def _entry(kind: str, reference: str) -> Entry | None:
+    """The entry an event already settled (a retried event must not post it twice)."""
     return db.session.execute(
-        sa.select(Entry).where(Entry.kind == "spend", Entry.reference == reference)
+        sa.select(Entry).where(Entry.kind == kind, Entry.reference == reference)
     ).scalar_one_or_none()
