@@ -117,15 +117,14 @@ def search_members(text: str, limit: int = SEARCH_LIMIT) -> list[MemberInfo]:
     lowered = text.lower()
     name = db.func.lower(User.name)
     select = (
-        db.select(Membership)
-        .join(Membership.user)
-        .options(contains_eager(Membership.user))
+        _members()
         .where(
             db.or_(
                 name.contains(lowered, autoescape=True),
                 db.func.lower(User.email).contains(lowered, autoescape=True),
             )
         )
+        .order_by(None)  # names starting with the text first, then _members()' order
         .order_by(
             sa.case((name.startswith(lowered, autoescape=True), 0), else_=1), User.name, User.id
         )
@@ -180,7 +179,7 @@ def members_with_permission(permission: str) -> list[MemberInfo]:
     decisions, as ``has_permission`` answers), e.g. whom to notify of new work."""
     from core.community.permissions import declared, has_permission
 
-    select = db.select(Membership).join(User, User.id == Membership.user_id).order_by(User.name)
+    select = _members()
     if "member" not in declared(permission).default_roles:
         # Only people with some role beyond "member" can hold a staff permission: the
         # database skips the rest of a large community (10,000 households), so filing a
