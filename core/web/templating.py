@@ -45,9 +45,11 @@ def _day(local: date_type) -> str:
     return f"{local.year:04d}年{local.month}月{local.day}日"
 
 
-def date(value: datetime | None) -> str:
+def date(value: datetime | date_type | None) -> str:
     if value is None:
         return ""
+    if not isinstance(value, datetime):  # a calendar day already: no time zone to apply
+        return _day(value)
     return _day(to_user_timezone(as_aware(value)))
 
 

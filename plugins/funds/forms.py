@@ -6,6 +6,7 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -56,7 +57,7 @@ class DonationForm(BaseForm):
     )
     amount = YuanField(_l("Amount (yuan)"))
     method = SelectField(
-        _l("Paid by"), choices=[(k, v) for k, v in METHOD_LABELS.items() if k != "card"]
+        _l("Paid by"), choices=[SelectChoice(k, v) for k, v in METHOD_LABELS.items() if k != "card"]
     )
     receipt_no = StringField(_l("Receipt number"), validators=[_required(), Length(max=40)])
     donor_name = StringField(_l("Donor"), validators=[_required(), Length(max=120)])
@@ -76,7 +77,9 @@ class GrantForm(BaseForm):
     fund_id = SelectField(
         _l("Fund"), coerce=optional_id, validators=[InputRequired(_l("Choose a fund."))]
     )
-    applicant_kind = SelectField(_l("Applicant is"), choices=list(APPLICANT_KIND_LABELS.items()))
+    applicant_kind = SelectField(
+        _l("Applicant is"), choices=[SelectChoice(k, v) for k, v in APPLICANT_KIND_LABELS.items()]
+    )
     applicant_name = StringField(
         _l("Project, organisation or committee"), validators=[_required(), Length(max=120)]
     )

@@ -6,6 +6,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import Blueprint, abort
+from wtforms import SelectChoice
 
 from core.plugin_api import current_tenant, db, plugin_settings, to_local, utcnow
 from plugins.funds.models import Fund
@@ -35,8 +36,11 @@ def funds(active_only: bool = False) -> list[Fund]:
     return list(db.session.execute(select.limit(200)).scalars())
 
 
-def fund_choices() -> list[tuple[int, str]]:
-    return [(f.id, f.name) for f in funds(active_only=True)]
+DATA = {"data-user": ""}  # option labels are what people typed (names)
+
+
+def fund_choices() -> list[SelectChoice]:
+    return [SelectChoice(f.id, f.name, DATA) for f in funds(active_only=True)]
 
 
 from plugins.funds.views import (  # noqa: E402,F401  (routes register on bp)

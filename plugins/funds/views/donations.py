@@ -11,6 +11,7 @@ from core.plugin_api import (
     audit,
     commit,
     db,
+    parse_id,
     render,
     requires,
     run_once,
@@ -32,6 +33,10 @@ def posting_or_404(posting_id: int) -> Posting:
     return found
 
 
+class ReceiptTaken(Exception):
+    pass
+
+
 def _receipt_taken(receipt_no: str) -> bool:
     return (
         db.session.execute(
@@ -48,48 +53,41 @@ def donation_new():
     form.fund_id.choices = fund_choices()
     if request.method == "GET":
         form.occurred_on.data = today_local()
-        form.fund_id.data = parse_fund(request.args.get("fund"))
+        form.fund_id.data = parse_id(request.args.get("fund"))
     if form.validate_on_submit():
-        if _receipt_taken(form.receipt_no.data):
+
+        def store() -> int:
+            if _receipt_taken(form.receipt_no.data):
+                raise ReceiptTaken
+            posting = ledger.post(
+                form.fund_id.data,
+                "donation",
+                form.amount.data_fen,
+                form.occurred_on.data,
+                purpose=form.purpose.data or "",
+                counterparty=form.donor_name.data,
+                anonymous=form.anonymous.data,
+                donor_name=form.donor_name.data,
+                method=form.method.data,
+                receipt_no=form.receipt_no.data,
+                actor_id=current_user.id,
+            )
+            audit("funds.donation_recorded", form.receipt_no.data)
+            return posting.id
+
+        try:
+            once = run_once(form.idempotency_key.data, "funds.donation", store)
+        except (ReceiptTaken, IntegrityError):  # also the same number at the same moment
+            db.session.rollback()
             form.receipt_no.errors.append(_("This receipt number is already used."))
         else:
-
-            def store() -> int:
-                posting = ledger.post(
-                    form.fund_id.data,
-                    "donation",
-                    form.amount.data_fen,
-                    form.occurred_on.data,
-                    purpose=form.purpose.data or "",
-                    counterparty=form.donor_name.data,
-                    anonymous=form.anonymous.data,
-                    donor_name=form.donor_name.data,
-                    method=form.method.data,
-                    receipt_no=form.receipt_no.data,
-                    actor_id=current_user.id,
-                )
-                audit("funds.donation_recorded", form.receipt_no.data)
-                return posting.id
-
-            try:
-                once = run_once(form.idempotency_key.data, "funds.donation", store)
-            except IntegrityError:  # the same receipt number at the same moment
-                db.session.rollback()
-                form.receipt_no.errors.append(_("This receipt number is already used."))
-            else:
-                flash(
-                    _("Already recorded.") if once.repeated else _("Donation recorded."),
-                    "info" if once.repeated else "success",
-                )
-                return redirect(url_for("funds.receipt", posting_id=once.result_id))
+            flash(
+                _("Already recorded.") if once.repeated else _("Donation recorded."),
+                "info" if once.repeated else "success",
+            )
+            return redirect(url_for("funds.receipt", posting_id=once.result_id))
     status = 422 if request.method == "POST" else 200
     return render("funds/donation_form.html", form=form), status
-
-
-def parse_fund(raw) -> int | None:
-    from core.plugin_api import parse_id
-
-    return parse_id(raw)
 
 
 @bp.route("/postings/<int:posting_id>/receipt")

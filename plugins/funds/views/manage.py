@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import flash, redirect, request, url_for
+from wtforms import SelectChoice
 
 from core.plugin_api import (
     audit,
@@ -124,7 +125,7 @@ def fund_budget(fund_id: int):
     fund = fund_or_404(fund_id)
     this_year = today_local().year
     form = BudgetForm()
-    form.year.choices = [(y, str(y)) for y in range(this_year - 1, this_year + 3)]
+    form.year.choices = [SelectChoice(y, str(y)) for y in range(this_year - 1, this_year + 3)]
     if request.method == "GET":
         form.year.data = this_year
     if form.validate_on_submit():
