@@ -182,9 +182,11 @@ def member_client(login, member):
 @pytest.fixture
 def enable_plugin(app) -> Callable:
     """``enable_plugin(community, "notices", per_page=10)``: switch on, set settings,
-    run ``on_enable`` after commit, exactly as the settings page does."""
+    run ``on_enable`` after commit, exactly as the settings page does (``secret``
+    settings are stored encrypted, as the page stores them)."""
     from core.extensions import db
     from core.plugins.gateway import gateway, run_lifecycle
+    from core.plugins.settings import encrypt
     from tenants.context import community_scope
     from tenants.models import PluginActivation
 
@@ -197,7 +199,11 @@ def enable_plugin(app) -> Callable:
                 row = PluginActivation(plugin_id=plugin_id, settings={})
                 db.session.add(row)
             row.enabled = True
-            row.settings = {**(row.settings or {}), **settings}
+            secrets = {
+                f.key for f in gateway().host.settings_schema(plugin_id) if f.kind == "secret"
+            }
+            stored = {k: encrypt(v) if k in secrets and v else v for k, v in settings.items()}
+            row.settings = {**(row.settings or {}), **stored}
             db.session.commit()
             gateway().forget()
             run_lifecycle(plugin_id, "on_enable", tenant.id)

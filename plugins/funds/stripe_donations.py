@@ -51,7 +51,7 @@ def start(
     """Create the Checkout Session and remember it (not committed); the donor goes to
     ``session.url``."""
     settings = plugin_settings("funds")
-    session = client().checkout.sessions.create(
+    session = client().v1.checkout.sessions.create(
         params={
             "mode": "payment",
             "line_items": [
@@ -157,7 +157,7 @@ def handle_event(event) -> bool:
     Commits. Returns False for an event type this plugin ignores."""
     if event.type not in HANDLED:
         return False
-    session = event.data.object
+    session = event.data.object.to_dict()  # a StripeObject is not a dict in stripe 16
 
     def write() -> int:
         session_id = str(session.get("id") or "")
@@ -186,7 +186,7 @@ def confirm_return(session_id: str) -> Checkout | None:
     """The donor's browser came back: ask Stripe, and settle if it is paid (idempotent)."""
     if _checkout(session_id) is None:
         return None
-    session = client().checkout.sessions.retrieve(session_id)
+    session = client().v1.checkout.sessions.retrieve(session_id).to_dict()
     if session.get("payment_status") == "paid":
         return settle(session_id, session.get("amount_total"))
     return _checkout(session_id)
