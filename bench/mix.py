@@ -55,8 +55,10 @@ PAGES = [
         "booking_rooms", "booking: every room, today", "booking", "resident", "/c/{slug}/booking/"
     ),
     Page("booking_free", "booking: free slots, public", "booking", None, "/c/{slug}/booking/free"),
-    # To come with their plugins:
-    # Page("fund", "public fund page", "funds", None, "/c/{slug}/funds/public"),
+    Page("funds_public", "funds: the public account", "funds", None, "/c/{slug}/funds/public"),
+    Page(
+        "funds_fund", "funds: a fund's entries, public", "funds", None, "/c/{slug}/funds/public/1"
+    ),
 ]
 
 WRITES = [

@@ -107,7 +107,7 @@ PARTS: dict[str, str] = {
     "requests": "bench.data.requests",
     "booking": "bench.data.booking",  # 200,000 bookings in the large community
     "volunteers": "bench.data.volunteers",  # 1,000,000 volunteer hour logs
-    # "funds": "bench.data.funds",            1,000,000 ledger entries
+    "funds": "bench.data.funds",  # 1,000,000 ledger entries in the large community
 }
 
 
