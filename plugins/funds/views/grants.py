@@ -174,6 +174,11 @@ def grant_reject(grant_id: int):
     return redirect(url_for("funds.grant_show", grant_id=grant.id))
 
 
+def _refuse_invoice(form: DisburseForm) -> None:
+    # errors is a tuple until the form is validated (the attach form is not).
+    form.invoice.errors = [*form.invoice.errors, _("Attach a PDF or an image of at most 5 MB.")]
+
+
 def _read_invoice(form: DisburseForm) -> tuple[str, str, bytes] | None:
     upload = form.invoice.data
     if not upload or not getattr(upload, "filename", ""):
@@ -181,7 +186,7 @@ def _read_invoice(form: DisburseForm) -> tuple[str, str, bytes] | None:
     data = upload.read(MAX_ATTACHMENT + 1)
     kind = (upload.mimetype or "").lower()
     if len(data) > MAX_ATTACHMENT or kind not in ATTACHMENT_TYPES or not data:
-        form.invoice.errors.append(_("Attach a PDF or an image of at most 5 MB."))
+        _refuse_invoice(form)
         raise ValueError
     name = (upload.filename or "invoice").replace("\\", "/").rsplit("/", 1)[-1][:120]
     return name, kind, data
@@ -234,7 +239,7 @@ def grant_attach(grant_id: int):
     except ValueError:
         return _grant_page(grant, 422, disburse_form=form)
     if invoice is None:
-        form.invoice.errors.append(_("Attach a PDF or an image of at most 5 MB."))
+        _refuse_invoice(form)
         return _grant_page(grant, 422, disburse_form=form)
     _attach(grant, *invoice)
     audit("funds.attachment_added", grant.title)

@@ -175,8 +175,16 @@ def test_a_grant_needs_a_second_person_and_is_paid_once_with_its_invoice(
     assert balance(app, funds_on, fund_id) == 500_000 - 300_000
     row = grant_row(app, funds_on, grant_id)
     assert row.status == "disbursed" and row.transaction_id
+    assert staff_client.post(f"{url}/attachments", data={}).status_code == 422
+    more = (io.BytesIO(b"\x89PNG receipt"), "收据.png", "image/png")
+    added = staff_client.post(
+        f"{url}/attachments", data={"invoice": more}, content_type="multipart/form-data"
+    )
+    assert added.status_code == 302
     with in_community(funds_on):
-        attachment = db.session.execute(sa.select(Attachment)).scalar_one()
+        attachment = db.session.execute(
+            sa.select(Attachment).order_by(Attachment.id).limit(1)
+        ).scalar_one()
         attachment_id = attachment.id
     download = member_client.get(f"{url}/attachments/{attachment_id}")  # the applicant
     assert download.status_code == 200 and download.data == b"%PDF-1.4 invoice"
