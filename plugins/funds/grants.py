@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from core.plugin_api import current_tenant_id, db, utcnow
 from plugins.funds import ledger, notifying
@@ -113,16 +114,20 @@ def disburse(grant: Grant, actor_id: int, on: date) -> None:
     """Pay an approved grant out of its fund (``ledger.Overdrawn`` if it cannot)."""
     if grant.status != "approved":
         raise GrantError(_("Only an approved grant can be paid out."))
-    posting = ledger.post(
-        grant.fund_id,
-        "disbursement",
-        grant.amount_fen,
-        on,
-        purpose=grant.title,
-        counterparty=grant.applicant_name,
-        reference=f"grant:{grant.id}",
-        actor_id=actor_id,
-    )
+    try:
+        with db.session.begin_nested():  # paid at the same moment by someone else: unique
+            posting = ledger.post(
+                grant.fund_id,
+                "disbursement",
+                grant.amount_fen,
+                on,
+                purpose=grant.title,
+                counterparty=grant.applicant_name,
+                reference=f"grant:{grant.id}",
+                actor_id=actor_id,
+            )
+    except IntegrityError as exc:
+        raise GrantError(_("Only an approved grant can be paid out.")) from exc
     if not _step(grant, ("approved",), status="disbursed", transaction_id=posting.id):
         raise GrantError(_("Only an approved grant can be paid out."))
     notifying.decided(grant)

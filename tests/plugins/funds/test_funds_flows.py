@@ -287,3 +287,32 @@ def test_budget_beside_actual(app, funds_on, in_community, admin_client):
         f"{BASE}/{fund_id}/budget", data={"year": "1999", "income": "x", "spending": "1"}
     )
     assert bad.status_code == 422
+
+
+def test_one_grant_paid_from_many_tabs_at_once_is_paid_once(
+    app, funds_on, in_community, approver, member_client, staff, staff_client, login
+):
+    import threading
+
+    fund_id = make_fund(in_community, funds_on)
+    donate(in_community, funds_on, fund_id, 500_000)
+    _apply(member_client, fund_id)
+    url = f"{BASE}/grants/{_grant_id(app, funds_on)}"
+    staff_client.post(f"{url}/review", data={"note": ""})
+    login(approver).post(f"{url}/approve")
+    clients = [login(staff) for _ in range(6)]
+    start = threading.Barrier(len(clients))
+    codes: list[int] = []
+
+    def pay(client):
+        start.wait()
+        codes.append(client.post(f"{url}/disburse", data={"occurred_on": "2026-11-21"}).status_code)
+
+    workers = [threading.Thread(target=pay, args=(c,)) for c in clients]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert sorted(codes) == [302] + [409] * (len(clients) - 1)
+    assert balance(app, funds_on, fund_id) == 200_000
+    assert [p.kind for p in postings(app, funds_on)] == ["donation", "disbursement"]
