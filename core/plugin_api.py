@@ -33,6 +33,7 @@ from core.plugins.host import PLUGIN_API_VERSION
 from core.plugins.translations import Translator, translator
 from core.plugins.types import (
     ExportTable,
+    FigureKind,
     NavItem,
     NotificationKind,
     Permission,
@@ -114,6 +115,7 @@ __all__ = [
     "BaseForm",
     "ExportColumn",
     "ExportTable",
+    "FigureKind",
     "MemberField",
     "ID_TYPE",
     "IdempotencyKeyField",

@@ -1,0 +1,212 @@
+"""Street and district offices' pages: their communities' figures side by side.
+
+Reading across communities is explicit here: each view runs inside ``all_tenants()``
+(never a community's own scope), reads only ``core.offices.figures`` for the office's own
+communities, records the read first, and then reads in a read-only transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import wraps
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from core.extensions import db
+from core.offices import access, figures
+from core.offices.models import Office
+from core.plugins.types import FigureKind
+from core.services.exports import Column, export_response
+from core.services.i18n import localized
+from core.services.time import DEFAULT_TIMEZONE
+from core.sqlite import writes_on_get
+from core.web.templating import money
+from tenants.context import all_tenants
+
+bp = Blueprint("offices", __name__, url_prefix="/o")
+TREND_MONTHS = 12
+
+
+def _office(slug: str) -> Office:
+    office = db.session.execute(db.select(Office).where(Office.slug == slug)).scalar_one_or_none()
+    if office is None:
+        abort(404)
+    return office
+
+
+def office_view(what: str):
+    """Sign-in, the office's account (else 403), all communities in view explicitly, the
+    read recorded and committed, then a read-only transaction on PostgreSQL."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(slug: str, **kwargs):
+            if not current_user.is_authenticated:
+                return redirect(url_for("auth.login", next=request.full_path))
+            with all_tenants():
+                office = _office(slug)
+                if not access.may_read(office):
+                    abort(403)
+                access.record_read(office, what, access.count(office))
+                db.session.commit()
+                _read_only()
+                return view(office, access.communities(office), **kwargs)
+
+        # The audit line is written on GET: on SQLite take the write lock at BEGIN.
+        return writes_on_get(wrapper)
+
+    return decorate
+
+
+def _read_only() -> None:
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(db.text("SET TRANSACTION READ ONLY"))
+
+
+def _month_arg() -> tuple[date, str | None]:
+    """``?month=2026-11`` (default: this month); an unreadable one is an error message."""
+    current = figures.this_month(DEFAULT_TIMEZONE)
+    raw = request.args.get("month", "").strip()
+    if not raw:
+        return current, None
+    parts = raw.split("-")
+    if (
+        len(parts) == 2
+        and all(p.isascii() and p.isdigit() for p in parts)
+        and 2000 <= int(parts[0]) <= 2100
+        and 1 <= int(parts[1]) <= 12
+    ):
+        return date(int(parts[0]), int(parts[1]), 1), None
+    return current, _("Give the month as year-month, e.g. 2026-11.")
+
+
+def show(kind: FigureKind, value: int | None) -> str:
+    """A figure as people read it: hours from minutes, yuan from fen, a share in %."""
+    if value is None:
+        return "–"
+    if kind.unit == "minutes":
+        hours = f"{value / 60:,.1f}"
+        return _("%(hours)s h", hours=hours)
+    if kind.unit == "fen":
+        return money(value)
+    if kind.unit == "permille":
+        return f"{value / 10:.1f}%"
+    return f"{value:,}"
+
+
+@bp.app_template_global("office_figure")
+def _office_figure(kind: FigureKind, value: int | None) -> str:
+    return show(kind, value)
+
+
+@bp.route("/")
+def index():
+    """The offices this person holds (the operator: every office)."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path))
+    with all_tenants():
+        if current_user.is_operator:
+            offices = list(db.session.execute(db.select(Office).order_by(Office.name_zh)).scalars())
+        else:
+            offices = access.offices_of(current_user.id)
+        if len(offices) == 1:
+            return redirect(url_for("offices.figures_page", slug=offices[0].slug))
+        return render_template("offices/index.html", offices=offices)
+
+
+@bp.route("/<slug>/")
+@office_view("figures")
+def figures_page(office: Office, members):
+    month, error = _month_arg()
+    ids = [c.id for c in members]
+    kinds = figures.kinds()
+    values = figures.table(ids, month)
+    first = figures.add_months(month, -(TREND_MONTHS - 1))
+    trend = figures.totals_by_month(ids, first, month)
+    streets = []
+    if office.kind == "district":
+        streets = (
+            db.session.execute(
+                db.select(Office).where(Office.parent_id == office.id).order_by(Office.name_zh)
+            )
+            .scalars()
+            .all()
+        )
+    html = render_template(
+        "offices/figures.html",
+        office=office,
+        communities=members,
+        kinds=kinds,
+        values=values,
+        totals=figures.totals(kinds, values),
+        trend=trend,
+        month=month,
+        months=[figures.add_months(month, -n) for n in range(TREND_MONTHS)],
+        computed_at=figures.computed_at(ids),
+        streets=streets,
+        error=error,
+    )
+    return html, 422 if error else 200
+
+
+@bp.route("/<slug>/figures.<any(csv, xlsx):fmt>")
+@office_view("export")
+def export(office: Office, members, fmt: str):
+    month, error = _month_arg()
+    if error:
+        return error, 422
+    ids = [c.id for c in members]
+    kinds = figures.kinds()
+    values = figures.table(ids, month)
+    columns = [Column(_("Community"), "text", 24), Column(_("Month"), "text", 10)]
+    columns += [Column(localized(k.label), "int") for k in kinds]
+    stamp = f"{month.year:04d}-{month.month:02d}"
+    rows = [[c.name(), stamp, *(values[c.id].get(k.key) for k in kinds)] for c in members]
+    name = "-".join((office.name(), _("Figures")))
+    return export_response(name, columns, rows, fmt=fmt, key=f"{office.slug}-figures")
+
+
+@bp.route("/<slug>/communities/<int:community_id>")
+@office_view("community")
+def community(office: Office, members, community_id: int):
+    chosen = next((c for c in members if c.id == community_id), None)
+    if chosen is None:  # not this office's: as if it did not exist
+        abort(404)
+    month, error = _month_arg()
+    first = figures.add_months(month, -(TREND_MONTHS - 1))
+    html = render_template(
+        "offices/community.html",
+        office=office,
+        chosen=chosen,
+        kinds=figures.kinds(),
+        trend=figures.community_months(chosen.id, first, month),
+        months=[figures.add_months(month, -n) for n in range(TREND_MONTHS)],
+        month=month,
+        error=error,
+    )
+    return html, 422 if error else 200
+
+
+@bp.route("/<slug>/public")
+def public(slug: str):
+    """The street's page for residents: public figures only, no login."""
+    with all_tenants():
+        office = _office(slug)
+        members = access.communities(office)
+        _read_only()
+        month = figures.this_month(DEFAULT_TIMEZONE)
+        ids = [c.id for c in members]
+        kinds = [k for k in figures.kinds() if k.public]
+        values = figures.table(ids, month)
+        return render_template(
+            "offices/public.html",
+            office=office,
+            communities=members,
+            kinds=kinds,
+            values=values,
+            totals=figures.totals(kinds, values),
+            month=month,
+            computed_at=figures.computed_at(ids),
+        )
