@@ -84,7 +84,7 @@ def upgrade():
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_core_office_members")),
-        sa.UniqueConstraint("office_id", "user_id", name=op.f("uq_core_office_members_office_id")),
+        sa.UniqueConstraint("office_id", "user_id", name=op.f("uq_core_office_members_office_id_user_id")),
     )
     op.create_index(
         op.f("ix_core_office_members_office_id"), "core_office_members", ["office_id"], unique=False
@@ -135,7 +135,7 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_core_figure_snapshots")),
         sa.UniqueConstraint("tenant_id", "id", name="uq_core_figure_snapshots_tenant_id_id"),
         sa.UniqueConstraint(
-            "tenant_id", "month", "key", name=op.f("uq_core_figure_snapshots_tenant_id")
+            "tenant_id", "month", "key", name=op.f("uq_core_figure_snapshots_tenant_id_month_key")
         ),
     )
     op.create_index(
