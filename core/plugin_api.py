@@ -27,6 +27,7 @@ from core.community.members import (
 from core.community.notifications import notify
 from core.community.permissions import has_permission, membership, public, requires
 from core.extensions import db
+from core.offices.matters import send_to_office
 from core.plugins.gateway import Unavailable, enabled_plugins, gateway, plugin_settings
 from core.plugins.hookspecs import PROJECT
 from core.plugins.host import PLUGIN_API_VERSION
@@ -179,6 +180,7 @@ __all__ = [
     "public",
     "render",
     "run_once",
+    "send_to_office",
     "show_messages_in",
     "requires",
     "tenant_foreign_key",

@@ -103,3 +103,28 @@ class FigureSnapshot(TenantScoped, db.Model):
     key: Mapped[str] = mapped_column(sa.String(80))  # "<plugin_id>.<figure>"
     value: Mapped[int] = mapped_column(sa.BigInteger)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class OfficeMatter(TenantScoped, db.Model):
+    """A community's matter sent up to its street office (a 大事 referred to a department):
+    listed for the office until it answers (挂单), then closed (销号)."""
+
+    __tablename__ = "core_office_matters"
+    __tenant_table_args__ = (
+        sa.UniqueConstraint("tenant_id", "reference"),
+        sa.Index("ix_core_office_matters_open", "status", "sent_at"),
+    )
+
+    reference: Mapped[str] = mapped_column(sa.String(80))  # "<plugin_id>:<id>"
+    number: Mapped[str] = mapped_column(sa.String(40), default="")
+    title: Mapped[str] = mapped_column(sa.String(200))
+    detail: Mapped[str] = mapped_column(sa.Text, default="")
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(sa.String(10), default="open")
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    answer: Mapped[str] = mapped_column(sa.Text, default="")
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    answered_by_id: Mapped[int | None] = mapped_column(
+        ID_TYPE, sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    office_name: Mapped[str] = mapped_column(sa.String(120), default="")

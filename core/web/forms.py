@@ -240,3 +240,9 @@ class OfficeAccountForm(BaseForm):
     """Give a person (an existing account) the office's read-only view."""
 
     email = EmailField(_l("E-mail"), validators=[DataRequired(), valid_email(), Length(max=254)])
+
+
+class OfficeAnswerForm(BaseForm):
+    """A street office's answer to a matter a community sent up."""
+
+    answer = TextAreaField(_l("Answer"), validators=[DataRequired(), Length(max=2000)])

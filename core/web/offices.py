@@ -10,18 +10,20 @@ from __future__ import annotations
 from datetime import date
 from functools import wraps
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.extensions import db
 from core.offices import access, figures
-from core.offices.models import Office
+from core.offices import matters as office_matters
+from core.offices.models import Office, OfficeMatter, OfficeMember
 from core.plugins.types import FigureKind
 from core.services.exports import Column, export_response
 from core.services.i18n import localized
 from core.services.time import DEFAULT_TIMEZONE
 from core.sqlite import writes_on_get
+from core.web.forms import OfficeAnswerForm
 from core.web.templating import money
 from tenants.context import all_tenants
 
@@ -51,7 +53,8 @@ def office_view(what: str):
                     abort(403)
                 access.record_read(office, what, access.count(office))
                 db.session.commit()
-                _read_only()
+                if request.method == "GET":
+                    _read_only()
                 return view(office, access.communities(office), **kwargs)
 
         # The audit line is written on GET: on SQLite take the write lock at BEGIN.
@@ -210,3 +213,63 @@ def public(slug: str):
             month=month,
             computed_at=figures.computed_at(ids),
         )
+
+
+@bp.route("/<slug>/matters")
+@office_view("matters")
+def matters(office: Office, members):
+    """The matters the office's communities sent up: open ones (挂单), then answered."""
+    ids = [c.id for c in members]
+    names = {c.id: c.name() for c in members}
+    return render_template(
+        "offices/matters.html",
+        office=office,
+        open_matters=office_matters.listing(ids, "open"),
+        answered=office_matters.listing(ids, "answered", limit=50),
+        names=names,
+    )
+
+
+@bp.route("/<slug>/matters/<int:matter_id>", methods=["GET", "POST"])
+@office_view("matter")
+def matter(office: Office, members, matter_id: int):
+    found = db.session.get(OfficeMatter, matter_id)
+    community = next((c for c in members if found and c.id == found.tenant_id), None)
+    if found is None or community is None:  # another office's: as if it did not exist
+        abort(404)
+    form = OfficeAnswerForm()
+    status = 200
+    may_answer = found.status == "open" and _may_answer(office)
+    if request.method == "POST":
+        if not _may_answer(office):
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                office_matters.answer(found, office, form.answer.data.strip(), current_user.id)
+            except office_matters.AlreadyAnswered:
+                flash(_("This matter was answered already."), "error")
+                here = url_for("offices.matter", slug=office.slug, matter_id=matter_id)
+                return redirect(here, 303)
+            flash(_("Answer sent to the community."), "success")
+            return redirect(url_for("offices.matters", slug=office.slug), 303)
+        status = 422
+    return render_template(
+        "offices/matter.html",
+        office=office,
+        matter=found,
+        source=community,
+        form=form,
+        may_answer=may_answer,
+    ), status
+
+
+def _may_answer(office: Office) -> bool:
+    """The street office's own accounts answer; a district (or the operator) only looks."""
+    if office.kind != "street":
+        return False
+    held = db.session.scalar(
+        db.select(OfficeMember.id).where(
+            OfficeMember.user_id == current_user.id, OfficeMember.office_id == office.id
+        )
+    )
+    return held is not None

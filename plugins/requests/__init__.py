@@ -311,6 +311,14 @@ def export_data():
 
 
 @hookimpl
+def on_event(event):
+    if event.name == "office_answered":
+        from plugins.requests.office_answers import record
+
+        record(event.payload)
+
+
+@hookimpl
 def figure_kinds():
     from plugins.requests.office_figures import KINDS
 
