@@ -41,17 +41,21 @@ def may_read(office: Office) -> bool:
     )
 
 
-def communities_select(office: Office):
-    """A select of the office's communities (a district: those of its streets)."""
+def community_ids_select(office: Office):
+    """A select of the ids of the office's communities (for ``IN``)."""
     streets = (
         db.select(Office.id).where(Office.parent_id == office.id)
         if office.kind == "district"
         else db.select(db.literal(office.id))
     )
+    return db.select(OfficeCommunity.community_id).where(OfficeCommunity.office_id.in_(streets))
+
+
+def communities_select(office: Office):
+    """A select of the office's communities (a district: those of its streets), by name."""
     return (
         db.select(Tenant)
-        .join(OfficeCommunity, OfficeCommunity.community_id == Tenant.id)
-        .where(OfficeCommunity.office_id.in_(streets))
+        .where(Tenant.id.in_(community_ids_select(office)))
         .order_by(Tenant.name_zh, Tenant.id)
     )
 
@@ -62,8 +66,27 @@ def count(office: Office) -> int:
     )
 
 
-def communities(office: Office) -> list[Tenant]:
-    return list(db.session.execute(communities_select(office)).scalars())
+def communities(office: Office, offset: int = 0, limit: int | None = None) -> list[Tenant]:
+    """The office's communities by name (a page of them with ``offset`` and ``limit``)."""
+    select = communities_select(office).offset(offset)
+    if limit is not None:
+        select = select.limit(limit)
+    return list(db.session.execute(select).scalars())
+
+
+def community(office: Office, community_id: int) -> Tenant | None:
+    """One of the office's communities, or None (another office's, or none at all)."""
+    return db.session.execute(
+        communities_select(office).where(Tenant.id == community_id)
+    ).scalar_one_or_none()
+
+
+def names(community_ids: set[int]) -> dict[int, str]:
+    """Communities' names in the reader's language."""
+    if not community_ids:
+        return {}
+    rows = db.session.execute(db.select(Tenant).where(Tenant.id.in_(community_ids))).scalars()
+    return {t.id: t.name() for t in rows}
 
 
 def record_read(office: Office, what: str, count: int) -> None:

@@ -3,7 +3,7 @@
 Plugins answer ``community_figures`` for one community and one month, in that community's
 own scope (no plugin ever reads across communities). :func:`refresh` stores the answers in
 ``core_figure_snapshots``; the offices' pages read them with one statement for any number
-of communities (:func:`table`, :func:`totals_by_month`, :func:`community_months`).
+of communities (:func:`table`), and the offices' sums kept per month (:func:`office_months`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from core.extensions import db
-from core.offices.models import FigureSnapshot
+from core.offices.models import FigureSnapshot, Office, OfficeCommunity, OfficeFigure
 from core.plugins.gateway import Unavailable, gateway, host
 from core.plugins.types import FigureKind
 from core.services.time import to_local, utcnow
@@ -51,7 +51,7 @@ def kinds() -> list[FigureKind]:
     return sorted(host().figure_kinds.values(), key=lambda k: (k.order, k.key))
 
 
-def refresh(tenant: Tenant, months: list[date]) -> int:
+def refresh(tenant: Tenant, months: list[date], keep_totals: bool = True) -> int:
     """Ask the community's enabled plugins for each month's figures and store them
     (replacing that month's earlier snapshot). Returns the number of figures stored."""
     declared = host().figure_kinds
@@ -78,6 +78,8 @@ def refresh(tenant: Tenant, months: list[date]) -> int:
             )
             stored += len(values)
         db.session.commit()
+    if keep_totals:
+        refresh_office_totals(offices_above(tenant.id))
     return stored
 
 
@@ -94,8 +96,51 @@ def refresh_all(months_back: int = 1) -> tuple[int, int]:
     for tenant in communities:
         current = this_month(tenant.timezone)
         months = [add_months(current, -back) for back in range(months_back)]
-        figures += refresh(tenant, months)
+        figures += refresh(tenant, months, keep_totals=False)
+    with all_tenants():
+        refresh_office_totals(db.session.scalars(db.select(Office.id)).all())
     return len(communities), figures
+
+
+def offices_above(community_id: int) -> list[int]:
+    """The community's street office and that street's district."""
+    with all_tenants():
+        street = db.session.scalar(
+            db.select(OfficeCommunity.office_id).where(OfficeCommunity.community_id == community_id)
+        )
+        if street is None:
+            return []
+        district = db.session.scalar(db.select(Office.parent_id).where(Office.id == street))
+    return [street] + ([district] if district else [])
+
+
+def refresh_office_totals(office_ids: list[int]) -> None:
+    """Sum the offices' communities' figures per month into ``core_office_figures`` (after
+    a refresh, and when the operator moves a community): one grouped statement each."""
+    from core.offices.access import community_ids_select
+
+    with all_tenants():
+        for office_id in office_ids:
+            office = db.session.get(Office, office_id)
+            if office is None:
+                continue
+            sums = db.session.execute(
+                db.select(
+                    FigureSnapshot.month, FigureSnapshot.key, db.func.sum(FigureSnapshot.value)
+                )
+                .where(FigureSnapshot.tenant_id.in_(community_ids_select(office)))
+                .group_by(FigureSnapshot.month, FigureSnapshot.key)
+            ).all()
+            db.session.execute(db.delete(OfficeFigure).where(OfficeFigure.office_id == office_id))
+            if sums:
+                db.session.execute(
+                    db.insert(OfficeFigure),
+                    [
+                        {"office_id": office_id, "month": m, "key": k, "value": int(v)}
+                        for m, k, v in sums
+                    ],
+                )
+        db.session.commit()
 
 
 # Reads across communities: called by core.offices.access's views only, inside
@@ -117,32 +162,43 @@ def table(community_ids: list[int], month: date) -> dict[int, dict[str, int]]:
     return out
 
 
-def totals_by_month(community_ids: list[int], first: date, last: date) -> dict[date, dict]:
-    """{month: {key: sum over the communities}} from ``first`` to ``last``: one statement."""
+def office_months(office_id: int, first: date, last: date) -> dict[date, dict[str, int]]:
+    """{month: {key: sum over the office's communities}} from ``first`` to ``last``, as
+    kept by :func:`refresh_office_totals`: one statement of at most months × figures rows."""
     out: dict[date, dict[str, int]] = {}
     month = first
     while month <= last:
         out[month] = {}
         month = add_months(month, 1)
-    if not community_ids:
-        return out
     rows = db.session.execute(
-        db.select(FigureSnapshot.month, FigureSnapshot.key, db.func.sum(FigureSnapshot.value))
-        .where(
-            FigureSnapshot.tenant_id.in_(community_ids),
-            FigureSnapshot.month >= first,
-            FigureSnapshot.month <= last,
+        db.select(OfficeFigure.month, OfficeFigure.key, OfficeFigure.value).where(
+            OfficeFigure.office_id == office_id,
+            OfficeFigure.month >= first,
+            OfficeFigure.month <= last,
         )
-        .group_by(FigureSnapshot.month, FigureSnapshot.key)
     )
-    for month, key, total in rows:
-        out.setdefault(month, {})[key] = int(total)
+    for month, key, value in rows:
+        out.setdefault(month, {})[key] = value
     return out
 
 
 def community_months(community_id: int, first: date, last: date) -> dict[date, dict]:
-    """{month: {key: value}} of one community."""
-    return totals_by_month([community_id], first, last)
+    """{month: {key: value}} of one community: one statement."""
+    out: dict[date, dict[str, int]] = {}
+    month = first
+    while month <= last:
+        out[month] = {}
+        month = add_months(month, 1)
+    rows = db.session.execute(
+        db.select(FigureSnapshot.month, FigureSnapshot.key, FigureSnapshot.value).where(
+            FigureSnapshot.tenant_id == community_id,
+            FigureSnapshot.month >= first,
+            FigureSnapshot.month <= last,
+        )
+    )
+    for month, key, value in rows:
+        out.setdefault(month, {})[key] = value
+    return out
 
 
 def computed_at(community_ids: list[int]) -> datetime | None:
@@ -156,11 +212,7 @@ def computed_at(community_ids: list[int]) -> datetime | None:
     )
 
 
-def totals(kinds: list[FigureKind], table: dict[int, dict[str, int]]) -> dict[str, int | None]:
-    """The table's total row: counts, minutes and money add up, shares do not (None)."""
-    return {
-        kind.key: None
-        if kind.unit == "permille"
-        else sum(row[kind.key] for row in table.values() if kind.key in row)
-        for kind in kinds
-    }
+def total_row(kinds: list[FigureKind], sums: dict[str, int]) -> dict[str, int | None]:
+    """The total row from the sums over every community: counts, minutes and money add
+    up; shares do not (None)."""
+    return {k.key: None if k.unit == "permille" else sums.get(k.key, 0) for k in kinds}

@@ -43,11 +43,9 @@ def send_to_office(
     return True
 
 
-def listing(community_ids: list[int], status: str, limit: int = 200) -> list[OfficeMatter]:
-    """The matters of these communities in one status, oldest deadline first (one
-    statement; call inside ``all_tenants()``)."""
-    if not community_ids:
-        return []
+def listing(community_ids, status: str, limit: int = 200) -> list[OfficeMatter]:
+    """The matters of these communities (ids, or a select of them) in one status, nearest
+    deadline first (one statement; call inside ``all_tenants()``)."""
     return list(
         db.session.execute(
             db.select(OfficeMatter)

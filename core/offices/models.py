@@ -128,3 +128,20 @@ class OfficeMatter(TenantScoped, db.Model):
         ID_TYPE, sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     office_name: Mapped[str] = mapped_column(sa.String(120), default="")
+
+
+class OfficeFigure(db.Model):
+    """An office's figure for a month, summed over its communities (kept by
+    ``core.offices.figures.refresh_office_totals``): the total row and the trend read 120
+    rows instead of adding up every community's."""
+
+    __tablename__ = "core_office_figures"
+    __table_args__ = (sa.UniqueConstraint("office_id", "month", "key"),)
+
+    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
+    office_id: Mapped[int] = mapped_column(
+        ID_TYPE, sa.ForeignKey("core_offices.id", ondelete="CASCADE")
+    )
+    month: Mapped[date] = mapped_column(sa.Date)
+    key: Mapped[str] = mapped_column(sa.String(80))
+    value: Mapped[int] = mapped_column(sa.BigInteger)

@@ -21,6 +21,7 @@ from core.offices.models import Office, OfficeMatter, OfficeMember
 from core.plugins.types import FigureKind
 from core.services.exports import Column, export_response
 from core.services.i18n import localized
+from core.services.parsing import parse_int
 from core.services.time import DEFAULT_TIMEZONE
 from core.sqlite import writes_on_get
 from core.web.forms import OfficeAnswerForm
@@ -29,6 +30,7 @@ from tenants.context import all_tenants
 
 bp = Blueprint("offices", __name__, url_prefix="/o")
 TREND_MONTHS = 12
+PER_PAGE = 100  # communities per page of an office's table
 
 
 def _office(slug: str) -> Office:
@@ -40,7 +42,8 @@ def _office(slug: str) -> Office:
 
 def office_view(what: str):
     """Sign-in, the office's account (else 403), all communities in view explicitly, the
-    read recorded and committed, then a read-only transaction on PostgreSQL."""
+    read recorded and committed, then a read-only transaction on PostgreSQL. The view gets
+    the office and how many communities are under it."""
 
     def decorate(view):
         @wraps(view)
@@ -51,11 +54,12 @@ def office_view(what: str):
                 office = _office(slug)
                 if not access.may_read(office):
                     abort(403)
-                access.record_read(office, what, access.count(office))
+                count = access.count(office)
+                access.record_read(office, what, count)
                 db.session.commit()
                 if request.method == "GET":
                     _read_only()
-                return view(office, access.communities(office), **kwargs)
+                return view(office, count, **kwargs)
 
         # The audit line is written on GET: on SQLite take the write lock at BEGIN.
         return writes_on_get(wrapper)
@@ -121,13 +125,13 @@ def index():
 
 @bp.route("/<slug>/")
 @office_view("figures")
-def figures_page(office: Office, members):
+def figures_page(office: Office, count: int):
     month, error = _month_arg()
-    ids = [c.id for c in members]
     kinds = figures.kinds()
-    values = figures.table(ids, month)
+    shown, pager = _page_of(office, count)
     first = figures.add_months(month, -(TREND_MONTHS - 1))
-    trend = figures.totals_by_month(ids, first, month)
+    # The office's sums kept per month: the trend, and its last month the total row.
+    trend = figures.office_months(office.id, first, month)
     streets = []
     if office.kind == "district":
         streets = (
@@ -140,26 +144,38 @@ def figures_page(office: Office, members):
     html = render_template(
         "offices/figures.html",
         office=office,
-        communities=members,
+        communities=shown,
+        count=count,
+        pager=pager,
         kinds=kinds,
-        values=values,
-        totals=figures.totals(kinds, values),
+        values=figures.table([c.id for c in shown], month),
+        totals=figures.total_row(kinds, trend.get(month, {})),
         trend=trend,
         month=month,
         months=[figures.add_months(month, -n) for n in range(TREND_MONTHS)],
-        computed_at=figures.computed_at(ids),
+        computed_at=figures.computed_at([c.id for c in shown]),
         streets=streets,
         error=error,
     )
     return html, 422 if error else 200
 
 
+def _page_of(office: Office, count: int) -> tuple[list, dict]:
+    """One page of the office's communities, by name: only that page is loaded, so a page
+    costs about the same for 100 or 1,000 communities."""
+    pages = max(1, -(-count // PER_PAGE))
+    number = min(max(parse_int(request.args.get("page")) or 1, 1), pages)
+    shown = access.communities(office, offset=(number - 1) * PER_PAGE, limit=PER_PAGE)
+    return shown, {"number": number, "pages": pages}
+
+
 @bp.route("/<slug>/figures.<any(csv, xlsx):fmt>")
 @office_view("export")
-def export(office: Office, members, fmt: str):
+def export(office: Office, count: int, fmt: str):
     month, error = _month_arg()
     if error:
         return error, 422
+    members = access.communities(office)
     ids = [c.id for c in members]
     kinds = figures.kinds()
     values = figures.table(ids, month)
@@ -173,8 +189,8 @@ def export(office: Office, members, fmt: str):
 
 @bp.route("/<slug>/communities/<int:community_id>")
 @office_view("community")
-def community(office: Office, members, community_id: int):
-    chosen = next((c for c in members if c.id == community_id), None)
+def community(office: Office, count: int, community_id: int):
+    chosen = access.community(office, community_id)
     if chosen is None:  # not this office's: as if it did not exist
         abort(404)
     month, error = _month_arg()
@@ -197,44 +213,47 @@ def public(slug: str):
     """The street's page for residents: public figures only, no login."""
     with all_tenants():
         office = _office(slug)
-        members = access.communities(office)
+        count = access.count(office)
         _read_only()
         month = figures.this_month(DEFAULT_TIMEZONE)
-        ids = [c.id for c in members]
         kinds = [k for k in figures.kinds() if k.public]
-        values = figures.table(ids, month)
+        shown, pager = _page_of(office, count)
+        total = figures.office_months(office.id, month, month).get(month, {})
         return render_template(
             "offices/public.html",
             office=office,
-            communities=members,
+            communities=shown,
+            count=count,
+            pager=pager,
             kinds=kinds,
-            values=values,
-            totals=figures.totals(kinds, values),
+            values=figures.table([c.id for c in shown], month),
+            totals=figures.total_row(kinds, total),
             month=month,
-            computed_at=figures.computed_at(ids),
+            computed_at=figures.computed_at([c.id for c in shown]),
         )
 
 
 @bp.route("/<slug>/matters")
 @office_view("matters")
-def matters(office: Office, members):
+def matters(office: Office, count: int):
     """The matters the office's communities sent up: open ones (挂单), then answered."""
-    ids = [c.id for c in members]
-    names = {c.id: c.name() for c in members}
+    ids = access.community_ids_select(office)
+    open_matters = office_matters.listing(ids, "open")
+    answered = office_matters.listing(ids, "answered", limit=50)
     return render_template(
         "offices/matters.html",
         office=office,
-        open_matters=office_matters.listing(ids, "open"),
-        answered=office_matters.listing(ids, "answered", limit=50),
-        names=names,
+        open_matters=open_matters,
+        answered=answered,
+        names=access.names({m.tenant_id for m in open_matters + answered}),
     )
 
 
 @bp.route("/<slug>/matters/<int:matter_id>", methods=["GET", "POST"])
 @office_view("matter")
-def matter(office: Office, members, matter_id: int):
+def matter(office: Office, count: int, matter_id: int):
     found = db.session.get(OfficeMatter, matter_id)
-    community = next((c for c in members if found and c.id == found.tenant_id), None)
+    community = access.community(office, found.tenant_id) if found else None
     if found is None or community is None:  # another office's: as if it did not exist
         abort(404)
     form = OfficeAnswerForm()

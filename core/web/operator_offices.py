@@ -9,7 +9,7 @@ from wtforms import SelectChoice
 
 from core.extensions import db
 from core.models import User
-from core.offices import access
+from core.offices import access, figures
 from core.offices.models import Office, OfficeCommunity, OfficeMember
 from core.services.parsing import parse_id
 from core.web.forms import OfficeAccountForm, OfficeCommunityForm, OfficeForm
@@ -62,6 +62,11 @@ def index():
     return render_template("operator/offices.html", form=form, offices=offices), status
 
 
+def _with_district(office: Office) -> list[int]:
+    """The offices whose sums change when this street's communities change."""
+    return [office.id] + ([office.parent_id] if office.parent_id else [])
+
+
 def _office_or_404(office_id: int) -> Office:
     office = db.session.get(Office, office_id)
     if office is None:
@@ -111,12 +116,14 @@ def add_community(office_id: int):
         if tenant is None:
             form.community.errors.append(_("No community has this web address name."))
         else:
+            before = figures.offices_above(tenant.id)  # a move changes the old sums too
             link = db.session.get(OfficeCommunity, tenant.id)
             if link is None:
                 db.session.add(OfficeCommunity(community_id=tenant.id, office_id=office.id))
             else:  # a community is under one street: moving it is saying so
                 link.office_id = office.id
             db.session.commit()
+            figures.refresh_office_totals(sorted({*before, *_with_district(office)}))
             flash(_("%(name)s is now under this office.", name=tenant.name()), "success")
             return redirect(url_for("operator_offices.office", office_id=office.id), 303)
     return _office_page(office, 422, community_form=form)
@@ -131,6 +138,7 @@ def remove_community(office_id: int, community_id: int):
         abort(404)
     db.session.delete(link)
     db.session.commit()
+    figures.refresh_office_totals(_with_district(office))
     flash(_("The community is no longer under this office."), "success")
     return redirect(url_for("operator_offices.office", office_id=office.id), 303)
 

@@ -152,7 +152,70 @@ def upgrade():
     )
 
 
+    op.create_table(
+        "core_office_figures",
+        sa.Column("id", ID, nullable=False),
+        sa.Column("office_id", ID, nullable=False),
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("key", sa.String(length=80), nullable=False),
+        sa.Column("value", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["office_id"],
+            ["core_offices.id"],
+            name=op.f("fk_core_office_figures_office_id_core_offices"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_core_office_figures")),
+        sa.UniqueConstraint(
+            "office_id", "month", "key", name=op.f("uq_core_office_figures_office_id_month_key")
+        ),
+    )
+
+
+    op.create_table(
+        "core_office_matters",
+        sa.Column("reference", sa.String(length=80), nullable=False),
+        sa.Column("number", sa.String(length=40), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("detail", sa.Text(), nullable=False),
+        sa.Column("deadline", UTCDateTime(), nullable=True),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("sent_at", UTCDateTime(), nullable=False),
+        sa.Column("answer", sa.Text(), nullable=False),
+        sa.Column("answered_at", UTCDateTime(), nullable=True),
+        sa.Column("answered_by_id", ID, nullable=True),
+        sa.Column("office_name", sa.String(length=120), nullable=False),
+        sa.Column("id", ID, nullable=False),
+        sa.Column("tenant_id", ID, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["answered_by_id"],
+            ["users.id"],
+            name=op.f("fk_core_office_matters_answered_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"],
+            ["tenants.id"],
+            name=op.f("fk_core_office_matters_tenant_id_tenants"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_core_office_matters")),
+        sa.UniqueConstraint("tenant_id", "id", name="uq_core_office_matters_tenant_id_id"),
+        sa.UniqueConstraint(
+            "tenant_id", "reference", name=op.f("uq_core_office_matters_tenant_id_reference")
+        ),
+    )
+    op.create_index(
+        "ix_core_office_matters_open", "core_office_matters", ["status", "sent_at"], unique=False
+    )
+    op.create_index(
+        op.f("ix_core_office_matters_tenant_id"), "core_office_matters", ["tenant_id"], unique=False
+    )
+
+
 def downgrade():
+    op.drop_table("core_office_matters")
+    op.drop_table("core_office_figures")
     op.drop_table("core_figure_snapshots")
     op.drop_table("core_office_reads")
     op.drop_table("core_office_members")

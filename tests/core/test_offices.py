@@ -294,3 +294,39 @@ def test_office_pages_speak_one_language(app, town, login, make_user, locale):
     )
     problems += [f"bad form: {p}" for p in foreign_words(bad.get_data(as_text=True))]
     assert problems == []
+
+
+def test_a_large_office_pages_its_communities_and_totals_them_all(app, town, login):
+    from core.offices.models import FigureSnapshot
+    from core.services.time import utcnow
+    from core.web.offices import PER_PAGE
+    from tenants.models import Tenant
+
+    month = figures.this_month("Asia/Shanghai")
+    with app.app_context():
+        now = utcnow()
+        db.session.execute(
+            db.insert(Tenant),
+            [{"slug": f"x{n:03d}", "name_zh": f"新{n:03d}社区", "name_en": f"X{n}",
+              "created_at": now} for n in range(PER_PAGE + 5)],
+        )  # fmt: skip
+        ids = list(db.session.scalars(db.select(Tenant.id).where(Tenant.slug.like("x%"))))
+        east = town["ids"]["east"]
+        db.session.execute(
+            db.insert(OfficeCommunity), [{"community_id": i, "office_id": east} for i in ids]
+        )
+        db.session.execute(
+            db.insert(FigureSnapshot),
+            [{"tenant_id": i, "month": month, "key": "requests.received", "value": 2,
+              "computed_at": now} for i in ids],
+        )  # fmt: skip
+        db.session.commit()
+        figures.refresh_office_totals([east])
+    office = login(town["people"]["east"])
+    first = office.get("/o/east/").get_data(as_text=True)
+    second = office.get("/o/east/?page=2").get_data(as_text=True)
+    assert first.count('data-figure="requests.received"') == PER_PAGE
+    assert second.count('data-figure="requests.received"') == len(ids) + 2 - PER_PAGE
+    total = 2 * len(ids)  # alpha and beta have no request this month
+    assert re.search(rf"<tfoot>.*?>{total}<", first, re.S)
+    assert office.get("/o/east/?page=x").status_code == 200  # unreadable: the first page
