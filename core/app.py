@@ -163,7 +163,9 @@ def _register_core(app: Flask) -> None:
         errors,
         joining,
         notifications,
+        offices,
         operator,
+        operator_offices,
         security,
         static_files,
         templating,
@@ -185,6 +187,8 @@ def _register_core(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(community_pages.bp)
     app.register_blueprint(operator.bp)
+    app.register_blueprint(offices.bp)
+    app.register_blueprint(operator_offices.bp)
     joining.install(app)
     notifications.install(app)
     errors.install(app)

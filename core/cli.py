@@ -113,6 +113,19 @@ def install(app: Flask) -> None:
 
     app.cli.add_command(idempotency_cli)
 
+    offices_cli = AppGroup("offices", help="Street and district offices.")
+
+    @offices_cli.command("refresh-figures")
+    @click.option("--months", default=1, show_default=True, help="This month and months before.")
+    def refresh_figures(months: int) -> None:
+        """Store every community's figures for the offices (cron, hourly)."""
+        from core.offices.figures import refresh_all
+
+        communities, figures = refresh_all(max(1, min(months, 36)))
+        click.echo(f"{figures} figures of {communities} communities")
+
+    app.cli.add_command(offices_cli)
+
     @app.cli.command("create-operator")
     @click.option("--email", required=True)
     @click.option("--name", default="Operator")

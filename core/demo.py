@@ -121,4 +121,10 @@ def _load_demo(reset: bool) -> Iterator[str]:
                 db.session.commit()
         for role_key, (_, email) in PEOPLE[spec["slug"]].items():
             yield f"{tenant.name_zh} /c/{tenant.slug}/  {role_key:<8} {email} / {DEMO_PASSWORD}"
+    from core.offices import demo as offices_demo
+
+    office_account = _user("区民政局 周科长", "district@gongzhi.demo")
+    db.session.commit()
+    district = offices_demo.load(office_account)
+    yield f"district@gongzhi.demo / {DEMO_PASSWORD}  (district office: /o/{district}/)"
     current_app.logger.info("demo data loaded")

@@ -102,6 +102,8 @@ class IdempotencyKey(TenantScoped, db.Model):
     key: Mapped[str] = mapped_column(sa.String(64))
     result_id: Mapped[int] = mapped_column(ID_TYPE)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class Notification(TenantScoped, db.Model):
     """One message to one person in one community: the bell and the list read these.
 
@@ -155,3 +157,7 @@ class SignInFailure(db.Model):
     failures: Mapped[int] = mapped_column(default=0)
     last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+# The street and district offices' tables belong to the same metadata (migrations, create_all).
+from core.offices import models as _offices  # noqa: E402,F401

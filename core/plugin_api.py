@@ -27,12 +27,15 @@ from core.community.members import (
 from core.community.notifications import notify
 from core.community.permissions import has_permission, membership, public, requires
 from core.extensions import csrf, db
+from core.extensions import db
+from core.offices.matters import send_to_office
 from core.plugins.gateway import Unavailable, enabled_plugins, gateway, plugin_settings
 from core.plugins.hookspecs import PROJECT
 from core.plugins.host import PLUGIN_API_VERSION
 from core.plugins.translations import Translator, translator
 from core.plugins.types import (
     ExportTable,
+    FigureKind,
     NavItem,
     NotificationKind,
     Permission,
@@ -125,6 +128,7 @@ __all__ = [
     "BaseForm",
     "ExportColumn",
     "ExportTable",
+    "FigureKind",
     "MemberField",
     "ID_TYPE",
     "IdempotencyKeyField",
@@ -190,6 +194,7 @@ __all__ = [
     "public",
     "render",
     "run_once",
+    "send_to_office",
     "show_messages_in",
     "stripe_client",
     "requires",

@@ -106,6 +106,42 @@ def notification_kinds():
 
 
 @hookspec
+def figure_kinds():
+    """Return a list of ``FigureKind``: the figures of a community the plugin gives to
+    the street and district offices above it (``community_figures``).
+
+    Called at start-up. Keys are ``<plugin_id>.<name>``.
+
+    Example::
+
+        @hookimpl
+        def figure_kinds():
+            return [FigureKind("survey.answers", {"zh_Hans": "答卷数", "en": "Answers"})]
+    """
+
+
+@hookspec
+def community_figures(tenant, start, end):
+    """Return ``{key: int}``: this community's figures for the month from ``start`` to
+    ``end`` (timezone-aware, the community's local month; ``end`` excluded).
+
+    Per community, called by the figures job (``flask offices refresh-figures``), never
+    on a page view: the offices' pages read the stored results, so they cost the same
+    for 10 or 1,000 communities. Only keys declared in ``figure_kinds`` are kept. Runs
+    in the community's own scope: query as on any page. A figure that describes the
+    state now (e.g. overdue matters) is given for the current month only.
+
+    Example::
+
+        @hookimpl
+        def community_figures(start, end):
+            n = db.session.scalar(db.select(db.func.count(Answer.id))
+                                  .where(Answer.at >= start, Answer.at < end))
+            return {"survey.answers": n}
+    """
+
+
+@hookspec
 def nav_items(tenant, user):
     """Return ``NavItem`` entries for the community menu. Per community, display hook.
 

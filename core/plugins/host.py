@@ -23,7 +23,14 @@ from packaging.version import Version
 from pluggy import HookImpl
 
 from core.plugins import hookspecs
-from core.plugins.types import NotificationKind, Permission, PluginMeta, Role, SettingField
+from core.plugins.types import (
+    FigureKind,
+    NotificationKind,
+    Permission,
+    PluginMeta,
+    Role,
+    SettingField,
+)
 
 log = logging.getLogger("gongzhi.plugins")
 
@@ -78,6 +85,7 @@ class PluginHost:
         self.permissions: dict[str, Permission] = {}
         self.roles: dict[str, Role] = {}
         self.notification_kinds: dict[str, NotificationKind] = {}
+        self.figure_kinds: dict[str, FigureKind] = {}
         self._subset_cache: dict[tuple[frozenset, str], Any] = {}
         # Facts derived from the loaded plugins (implementations per enabled set, schemas,
         # the declared permissions): computed once, dropped whenever the plugin set changes.
@@ -166,6 +174,11 @@ class PluginHost:
             for name, kind in self.notification_kinds.items()
             if not name.startswith(plugin_id + ".")
         }
+        self.figure_kinds = {
+            key: kind
+            for key, kind in self.figure_kinds.items()
+            if not key.startswith(plugin_id + ".")
+        }
         failed = self._fail(
             plugin_id, FAILED, reason, record.distribution, exc, record.meta, record.module
         )
@@ -189,6 +202,10 @@ class PluginHost:
                     f"notification kind {kind!r} must be a NotificationKind named {plugin_id}.…"
                 )
             self.notification_kinds[kind.name] = kind
+        for figure in self._call_one(module, "figure_kinds") or []:
+            if not isinstance(figure, FigureKind) or not figure.key.startswith(plugin_id + "."):
+                raise PluginLoadError(f"figure {figure!r} must be a FigureKind keyed {plugin_id}.…")
+            self.figure_kinds[figure.key] = figure
         for field in self._call_one(module, "settings_schema") or []:
             if not isinstance(field, SettingField):
                 raise PluginLoadError("settings_schema must return SettingField objects")

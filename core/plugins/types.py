@@ -176,3 +176,28 @@ class ExportTable:
     name: str
     columns: Sequence[str]
     rows: Sequence[Sequence[Any]]
+
+
+FIGURE_UNITS = ("count", "minutes", "fen", "permille")
+
+
+@dataclass(frozen=True)
+class FigureKind:
+    """A figure a plugin gives for a community and a month (``figure_kinds``), which
+    street and district offices compare across their communities.
+
+    ``key`` is ``<plugin_id>.<name>``; the plugin's ``community_figures`` answers with
+    ``{key: int}``. ``unit``: ``count``, ``minutes`` (shown as hours), ``fen`` (money) or
+    ``permille`` (a share, 875 = 87.5 %). Counts, minutes and fen add up over
+    communities; a share does not (its total is left empty). ``public``: also shown on the
+    street's public page (never a figure about a person). ``order`` sorts the columns."""
+
+    key: str
+    label: Labels
+    unit: str = "count"
+    public: bool = False
+    order: int = 100
+
+    def __post_init__(self) -> None:
+        if self.unit not in FIGURE_UNITS:
+            raise ValueError(f"figure {self.key!r}: unknown unit {self.unit!r}")

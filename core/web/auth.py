@@ -69,12 +69,21 @@ def home():
             .where(Membership.user_id == current_user.id)
             .order_by(Tenant.name_zh)
         ).all()
-    if len(rows) == 1 and not current_user.is_operator and not request.args.get("all"):
+        from core.offices.access import offices_of
+
+        offices = offices_of(current_user.id)
+    only_one = len(rows) == 1 and not offices
+    if only_one and not current_user.is_operator and not request.args.get("all"):
         return redirect(url_for("community.dashboard", tenant=rows[0][1].slug))
+    if not rows and offices and not current_user.is_operator:  # a street office's account
+        return redirect(url_for("offices.index"))
     from core.community.joining import applications_of
 
     return render_template(
-        "auth/home.html", rows=rows, applications=applications_of(current_user.id)
+        "auth/home.html",
+        rows=rows,
+        offices=offices,
+        applications=applications_of(current_user.id),
     )
 
 

@@ -203,3 +203,46 @@ class RolesForm(BaseForm):
         validate_choice=True,
         invalid_choice_message=_l("“%(value)s” is not in the list."),
     )
+
+
+OFFICE_KIND_LABELS = {"street": _l("Street office"), "district": _l("District")}
+
+
+class OfficeForm(BaseForm):
+    """A street office or a district (the operator console)."""
+
+    name_zh = StringField(_l("Name (Chinese)"), validators=[DataRequired(), Length(max=120)])
+    name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=120)])
+    slug = StringField(
+        _l("Web address name"),
+        validators=[
+            DataRequired(),
+            Length(min=2, max=64),
+            Regexp(f"^{SLUG_PATTERN}$", message=_l("Use lower-case letters, digits and -.")),
+        ],
+        description=_l("Lower-case letters, digits and -; the pages are at /o/<name>/"),
+    )
+    kind = SelectField(
+        _l("Type"), choices=[SelectChoice(k, label) for k, label in OFFICE_KIND_LABELS.items()]
+    )
+    parent = SelectField(_l("District (for a street)"), choices=[], validate_choice=False)
+
+
+class OfficeCommunityForm(BaseForm):
+    """Put a community under a street office, by its web address name."""
+
+    community = StringField(
+        _l("Community's web address name"), validators=[DataRequired(), Length(max=64)]
+    )
+
+
+class OfficeAccountForm(BaseForm):
+    """Give a person (an existing account) the office's read-only view."""
+
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), valid_email(), Length(max=254)])
+
+
+class OfficeAnswerForm(BaseForm):
+    """A street office's answer to a matter a community sent up."""
+
+    answer = TextAreaField(_l("Answer"), validators=[DataRequired(), Length(max=2000)])

@@ -200,3 +200,17 @@ def export_data():
              for c in closures],
         ),
     ]  # fmt: skip
+
+
+@hookimpl
+def figure_kinds():
+    from plugins.booking.office_figures import KINDS
+
+    return KINDS
+
+
+@hookimpl
+def community_figures(tenant, start, end):
+    from plugins.booking.office_figures import month_figures
+
+    return month_figures(start, end, tenant.timezone)

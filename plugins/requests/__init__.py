@@ -311,6 +311,28 @@ def export_data():
 
 
 @hookimpl
+def on_event(event):
+    if event.name == "office_answered":
+        from plugins.requests.office_answers import record
+
+        record(event.payload)
+
+
+@hookimpl
+def figure_kinds():
+    from plugins.requests.office_figures import KINDS
+
+    return KINDS
+
+
+@hookimpl
+def community_figures(tenant, start, end):
+    from plugins.requests.office_figures import month_figures
+
+    return month_figures(start, end, tenant.timezone)
+
+
+@hookimpl
 def demo_data(tenant, users):
     from plugins.requests.demo import add_demo_requests
 

@@ -38,6 +38,7 @@ ACTION_LABELS = {
     "accepted": _l("Accepted by the requester"),
     "rejected": _l("Rejected by the requester, reopened"),
     "unreachable": _l("Closed: requester unreachable"),
+    "office_answered": _l("Answered by the street office"),
 }
 CONTACT_LABELS = {
     "message": _l("Reply here in the app"),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from core.plugin_api import community_lock, db, emit, to_local
+from core.plugin_api import community_lock, db, emit, send_to_office, to_local
 from plugins.requests import clock, notifying
 from plugins.requests.i18n import _
 from plugins.requests.models import OPEN_STATUSES, Category, Request, Step
@@ -124,6 +124,26 @@ def refer(
     due = to_local(deadline, targets.timezone).strftime("%Y-%m-%d")
     _step(req, "referred", actor_id, f"{department} · {office} · {handler} · {due}")
     notifying.referred(req)
+    # 挂单: the street office above the community sees it until it answers (销号).
+    send_to_office(
+        f"requests:{req.id}",
+        req.title,
+        number=req.number,
+        detail="\n".join(p for p in (f"{department} · {office} · {handler}", req.details) if p),
+        deadline=deadline,
+    )
+
+
+def office_answered(req: Request, targets: Targets, office: str, answer: str) -> bool:
+    """The street office answered a referred 大事: on the timeline, and as the reply the
+    requester checks (unless one is already waiting for the check). False if the request
+    was closed or is no longer a 大事 meanwhile."""
+    if req.status == "closed" or req.kind != "red":
+        return False
+    _step(req, "office_answered", None, f"{office}\n{answer}")
+    if req.status != "replied":
+        reply(req, targets, None, text=answer, outcome="")
+    return True
 
 
 def assign(

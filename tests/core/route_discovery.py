@@ -29,6 +29,10 @@ def urls_for(app, rule, ids: list[int], plugin_ids: list[str]):
     names = sorted(rule.arguments - {"tenant"})
     int_args = [n for n in names if isinstance(rule._converters[n].to_python("1"), int)]
     special = {"token": "x", "filename": "../../etc/passwd"}
+    for n in names:  # a choice of words (`<any(csv, xlsx):fmt>`): its first word
+        items = getattr(rule._converters[n], "items", None)
+        if items:
+            special[n] = sorted(items)[0]
     for i in ids if int_args else [None]:
         args = {n: i if n in int_args else special.get(n, plugin_ids[0]) for n in names}
         if "tenant" in rule.arguments:

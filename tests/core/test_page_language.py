@@ -79,8 +79,11 @@ def _urls(app, community_id: int, method: str) -> list[str]:
             continue
         names = sorted(rule.arguments - {"tenant"})
         int_args = [n for n in names if isinstance(rule._converters[n].to_python("1"), int)]
+        # A choice of words (`<any(csv, xlsx):fmt>`) takes its first word.
+        words = {n: sorted(rule._converters[n].items)[0] for n in names
+                 if getattr(rule._converters[n], "items", None)}  # fmt: skip
         for i in ids if int_args else [None]:
-            args = {n: i if n in int_args else plugin_ids[0] for n in names}
+            args = {n: i if n in int_args else words.get(n, plugin_ids[0]) for n in names}
             if "tenant" in rule.arguments:
                 args["tenant"] = "alpha"
             with app.test_request_context():
