@@ -27,7 +27,6 @@ from core.community.members import (
 from core.community.notifications import notify
 from core.community.permissions import has_permission, membership, public, requires
 from core.extensions import csrf, db
-from core.extensions import db
 from core.offices.matters import send_to_office
 from core.plugins.gateway import Unavailable, enabled_plugins, gateway, plugin_settings
 from core.plugins.hookspecs import PROJECT
