@@ -223,3 +223,17 @@ def demo_data(tenant, users):
     from plugins.funds.demo import add_demo
 
     add_demo(tenant, users)
+
+
+@hookimpl
+def figure_kinds():
+    from plugins.funds.office_figures import KINDS
+
+    return KINDS
+
+
+@hookimpl
+def community_figures(tenant, start, end):
+    from plugins.funds.office_figures import month_figures
+
+    return month_figures(start, end, tenant.timezone)
