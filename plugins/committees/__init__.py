@@ -12,6 +12,7 @@ from core.plugin_api import (
     db,
     hookimpl,
 )
+from plugins.committees import hookspecs  # noqa: F401  (the host adds them: pm.add_hookspecs)
 
 meta = PluginMeta(
     id="committees",

@@ -216,3 +216,21 @@ class AssessorForm(BaseForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.assessor_group.choices = [(g, str(GROUP_LABELS[g])) for g in REVIEW_GROUPS]
+
+
+class MatterAnswerForm(BaseForm):
+    """A committee's answer to a community matter, or why it hands it back."""
+
+    text = TextAreaField(
+        _l("Your answer (the requester reads it)"),
+        validators=[_required(), Length(max=2000)],
+        render_kw={"rows": 4},
+    )
+
+
+class HandBackForm(BaseForm):
+    text = TextAreaField(
+        _l("Why the committee hands it back (staff read it)"),
+        validators=[_required(), Length(max=2000)],
+        render_kw={"rows": 2},
+    )

@@ -315,3 +315,22 @@ def demo_data(tenant, users):
     from plugins.requests.demo import add_demo_requests
 
     add_demo_requests(tenant, users)
+
+
+@hookimpl
+def requests_assigned_to(tenant, assignee_key):
+    """The matters assigned to a committee (or any assignee key), as light records: the
+    committees plugin lists its queue with it (see assignees.py)."""
+    from plugins.requests.assignees import assigned_to
+
+    return assigned_to(str(assignee_key or ""))
+
+
+@hookimpl
+def on_event(event):
+    """An assignee answers a community matter or hands it back (assignees.py keeps the
+    rules: only an open orange matter still assigned to that key changes)."""
+    from plugins.requests.assignees import EVENTS, follow
+
+    if event.name in EVENTS:
+        follow(event.name, dict(event.payload or {}))
