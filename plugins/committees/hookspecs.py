@@ -25,3 +25,14 @@ def requests_assigned_to(tenant, assignee_key):
     ``assignee_key``, ``by_user_id`` and ``text``; the answering plugin applies its own
     rules (docs/hooks.md).
     """
+
+
+@hookspec
+def requests_assignee_figures(tenant, assignee_keys):
+    """Counts for the committees' figures, one answer for all keys (a fixed number of
+    statements): ``{key: {"assigned", "answered", "open", "answer_seconds",
+    "answer_count", "accepted", "rejections"}}`` (ints). ``answer_seconds`` is the sum
+    over ``answer_count`` answered matters of the time from assignment to the answer;
+    ``accepted`` counts answers the requester accepted, ``rejections`` those they
+    rejected.
+    """

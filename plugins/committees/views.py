@@ -451,6 +451,7 @@ def public_show(committee_id: int):
 
 
 from plugins.committees import exports as _export_routes  # noqa: E402,F401
+from plugins.committees import figure_pages as _figure_routes  # noqa: E402,F401
 from plugins.committees import matter_queue as _matter_routes  # noqa: E402,F401
 from plugins.committees import meetings as _meeting_routes  # noqa: E402,F401  (routes on bp)
 from plugins.committees import reviews as _review_routes  # noqa: E402,F401

@@ -327,6 +327,14 @@ def requests_assigned_to(tenant, assignee_key):
 
 
 @hookimpl
+def requests_assignee_figures(tenant, assignee_keys):
+    """Counts per assignee key for the committees' figures (see assignees.figures_for)."""
+    from plugins.requests.assignees import figures_for
+
+    return figures_for(list(assignee_keys or []))
+
+
+@hookimpl
 def on_event(event):
     """An assignee answers a community matter or hands it back (assignees.py keeps the
     rules: only an open orange matter still assigned to that key changes)."""

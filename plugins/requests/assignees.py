@@ -92,3 +92,64 @@ def follow(name: str, payload: dict) -> bool:
     else:
         workflow.hand_back(req, actor, text[:2000])
     return True
+
+
+def figures_for(assignee_keys: list[str]) -> dict[str, dict]:
+    """Per assignee key (one statement whatever the number of keys): how many matters it
+    holds, answered and open; the total and count of hours from assignment to answer; and
+    the requesters' verdicts (accepted answers, rejected answers)."""
+    keys = [str(k) for k in assignee_keys if k and ":" in str(k)]
+    out = {
+        k: {
+            "assigned": 0,
+            "answered": 0,
+            "open": 0,
+            "answer_seconds": 0,
+            "answer_count": 0,
+            "accepted": 0,
+            "rejections": 0,
+        }
+        for k in keys
+    }
+    if not keys:
+        return out
+    assigned = (
+        db.select(Step.request_id, db.func.max(Step.at).label("at"))
+        .where(Step.action == "assigned")
+        .group_by(Step.request_id)
+        .subquery()
+    )
+    rejected = (
+        db.select(Step.request_id, db.func.count().label("n"))
+        .where(Step.action == "rejected")
+        .group_by(Step.request_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        db.select(
+            Request.assignee_key,
+            Request.status,
+            Request.created_at,
+            assigned.c.at,
+            Request.replied_at,
+            Request.closed_how,
+            rejected.c.n,
+        )
+        .outerjoin(assigned, assigned.c.request_id == Request.id)
+        .outerjoin(rejected, rejected.c.request_id == Request.id)
+        .where(Request.assignee_key.in_(keys))
+    ).all()
+    for key, status, created, assigned_at, replied_at, closed_how, rejections in rows:
+        f = out[key]
+        f["assigned"] += 1
+        if status in OPEN_STATUSES:
+            f["open"] += 1
+        else:
+            f["answered"] += 1
+        if replied_at is not None:
+            start = assigned_at or created
+            f["answer_seconds"] += max(0, int((replied_at - start).total_seconds()))
+            f["answer_count"] += 1
+        f["accepted"] += 1 if closed_how == "accepted" else 0
+        f["rejections"] += rejections or 0
+    return out
