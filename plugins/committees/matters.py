@@ -94,14 +94,25 @@ def queue(committee_id: int) -> tuple[bool, list[Matter]]:
 
 
 def propose(name: str, committee_id: int, request_id: int, by_user_id: int, text: str) -> None:
-    """Answer (``ANSWER``) or hand back (``HAND_BACK``) a matter, through the event."""
-    emit(
-        name,
-        request_id=request_id,
-        assignee_key=key_of(committee_id),
-        by_user_id=by_user_id,
-        text=text,
-    )
+    """Answer (``ANSWER``) or hand back (``HAND_BACK``) a matter, through the event (named
+    literally, so the event catalogue test finds each)."""
+    key = key_of(committee_id)
+    if name == ANSWER:
+        emit(
+            "request_answer_proposed",
+            request_id=request_id,
+            assignee_key=key,
+            by_user_id=by_user_id,
+            text=text,
+        )
+    else:
+        emit(
+            "request_handed_back",
+            request_id=request_id,
+            assignee_key=key,
+            by_user_id=by_user_id,
+            text=text,
+        )
 
 
 def tell_members(committee_key: str, number: str) -> None:

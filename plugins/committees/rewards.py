@@ -19,7 +19,6 @@ from core.plugin_api import db, emit, plugin_settings
 from plugins.committees.models import Result, Review, Reward
 
 DEFAULT_TIERS = "90:2000, 80:1000, 70:500"
-EVENT = "committee_reward_proposed"
 
 
 @dataclass(frozen=True)
@@ -101,7 +100,7 @@ def confirm(review: Review, results: list[Result], actor_id: int | None) -> list
         except IntegrityError:  # recorded already
             continue
         emit(
-            EVENT,
+            "committee_reward_proposed",
             committee_id=reward.committee_id,
             committee_name=reward.committee_name,
             amount_fen=reward.amount_fen,
