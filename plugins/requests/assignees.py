@@ -80,7 +80,7 @@ def follow(name: str, payload: dict) -> bool:
     if not isinstance(request_id, int) or not key or not text:
         return False
     req = db.session.execute(
-        db.select(Request).where(Request.id == request_id).with_for_update()
+        db.select(Request).where(Request.id == request_id).with_for_update(of=Request)
     ).scalar_one_or_none()
     if req is None or req.assignee_key != key or req.kind != "orange" or not req.is_open:
         return False
