@@ -162,6 +162,7 @@ def _review_page(
             is_assessor=is_assessor is not None,
             rewards=_rewards(review) if review.year_end else [],
             proposed=rewards.proposed(review, results) if manage else [],
+            rule_problem=rewards.rule_problem() if manage and review.year_end else None,
             yuan=yuan,
         ),
         status,
@@ -383,7 +384,7 @@ def rewards_confirm(review_id: int):
         flash(_("Rewards follow the published results of a year-end round."), "error")
         return _review_page(review, status=409)
     recorded = rewards.confirm(review, _results(review), current_user.id)
-    if not review.rewards_confirmed_at:
+    if recorded and not review.rewards_confirmed_at:
         review.rewards_confirmed_at = utcnow()
     audit("committees.rewards", f"{review.name}: {len(recorded)}")
     commit()

@@ -51,13 +51,26 @@ def parse_tiers(text: str) -> list[Tier]:
     return [Tier(s, f) for s, f in sorted(tiers.items(), reverse=True)]
 
 
+def _rule_text() -> str:
+    return str(plugin_settings("committees").get("reward_tiers", DEFAULT_TIERS) or "")
+
+
 def community_tiers() -> list[Tier]:
-    """The community's rule; a rule that does not parse gives no rewards (shown on the
-    round's page as such) rather than a guessed one."""
+    """The community's rule; a rule that does not parse gives no rewards (the round's page
+    names the part it cannot read, ``rule_problem``) rather than a guessed one."""
     try:
-        return parse_tiers(plugin_settings("committees").get("reward_tiers", DEFAULT_TIERS))
+        return parse_tiers(_rule_text())
     except ValueError:
         return []
+
+
+def rule_problem() -> str | None:
+    """The part of the community's rule that does not read, or None when it reads."""
+    try:
+        parse_tiers(_rule_text())
+    except ValueError as bad:
+        return str(bad)
+    return None
 
 
 def amount_for(total: int | None, tiers: list[Tier]) -> int:

@@ -154,3 +154,59 @@ def test_the_figures_page_keeps_its_statements_as_data_grows(
     large = _statements(app, staff_client, f"{BASE}/figures")
     assert small == large
     assert large <= 12
+
+
+def _grow_sheets(app, community, review_id, assessor_id, committees: int):
+    """More committees, each with a sheet of the assessor and marks, in bulk."""
+    from plugins.committees.models import Criterion, Mark, Sheet
+
+    with app.app_context(), tenant_scope(community.id):
+        crit = (
+            db.session.execute(db.select(Criterion.id).where(Criterion.review_id == review_id))
+            .scalars()
+            .all()
+        )
+        for n in range(committees):
+            c = Committee(name=f"加{n}-{committees}", kind="other", max_seats=9)
+            db.session.add(c)
+            db.session.flush()
+            sheet = Sheet(
+                review_id=review_id,
+                committee_id=c.id,
+                assessor_group="residents",
+                assessor=f"a{n}",
+                assessor_user_id=assessor_id,
+            )
+            db.session.add(sheet)
+            db.session.flush()
+            db.session.add_all(Mark(sheet_id=sheet.id, criterion_id=k, points=30) for k in crit)
+        db.session.commit()
+
+
+def test_the_assessors_page_the_round_and_the_queue_keep_their_statements(
+    app, committees_on, enable_plugin, staff_client, member_client, member
+):
+    from tests.plugins.committees.committees_helpers import open_round
+
+    enable_plugin(committees_on, "requests")
+    committee_id = set_up(staff_client)
+    apply(member_client, committee_id)
+    app_id = application_id(app, committees_on, member.id)
+    staff_client.post(f"{BASE}/{committee_id}/applications/{app_id}/vet")
+    appoint(staff_client, committee_id, app_id)
+    review_id = open_round(staff_client)
+    staff_client.post(
+        f"{BASE}/reviews/{review_id}/assessors",
+        data={"person": member.email, "assessor_group": "residents"},
+    )
+    pages = [
+        (member_client, f"{BASE}/reviews/{review_id}/score"),
+        (staff_client, f"{BASE}/reviews/{review_id}"),
+        (member_client, f"{BASE}/{committee_id}/matters"),
+        (member_client, f"{BASE}/{committee_id}"),
+    ]
+    _grow_sheets(app, committees_on, review_id, member.id, 2)
+    small = [_statements(app, client, path) for client, path in pages]
+    _grow_sheets(app, committees_on, review_id, member.id, 25)
+    large = [_statements(app, client, path) for client, path in pages]
+    assert small == large

@@ -163,3 +163,14 @@ def test_simultaneous_confirmations_propose_each_reward_once(
     assert len(_events(app)) == 2
     with app.app_context(), tenant_scope(committees_on.id):
         assert db.session.execute(db.select(db.func.count(Reward.id))).scalar() == 2
+
+
+def test_a_rule_that_does_not_read_gives_no_reward_and_says_where(
+    app, committees_on, enable_plugin, staff_client
+):
+    enable_plugin(committees_on, "committees", reward_tiers="90:2000, 八十:1000")
+    review_id, _ids = _scored_year_end(app, committees_on, staff_client)
+    page = staff_client.get(f"{BASE}/reviews/{review_id}").get_data(as_text=True)
+    assert "奖励档次无法识别" in page and "八十:1000" in page
+    staff_client.post(f"{BASE}/reviews/{review_id}/rewards")
+    assert _events(app) == []
