@@ -388,12 +388,13 @@ def rewards_confirm(review_id: int):
         review.rewards_confirmed_at = utcnow()
     audit("committees.rewards", f"{review.name}: {len(recorded)}")
     commit()
-    flash(
-        _("Rewards confirmed: %(num)d recorded.", num=len(recorded))
-        if recorded
-        else _("The rewards were confirmed already; nothing new."),
-        "success",
-    )
+    if recorded:
+        message = _("Rewards confirmed: %(num)d recorded.", num=len(recorded))
+    elif _rewards(review):
+        message = _("The rewards were confirmed already; nothing new.")
+    else:
+        message = _("No committee reached a reward tier.")
+    flash(message, "success")
     return redirect(url_for("committees.review", review_id=review.id))
 
 
