@@ -8,9 +8,11 @@ from core.plugin_api import (
     NotificationKind,
     Permission,
     PluginMeta,
+    SettingField,
     db,
     hookimpl,
 )
+from plugins.committees import hookspecs  # noqa: F401  (the host adds them: pm.add_hookspecs)
 
 meta = PluginMeta(
     id="committees",
@@ -28,6 +30,33 @@ meta = PluginMeta(
 
 def _label(zh: str, en: str) -> dict[str, str]:
     return {"zh_Hans": zh, "en": en}
+
+
+@hookimpl
+def cli_commands():
+    from plugins.committees.cli import committees_cli
+
+    return [committees_cli]
+
+
+@hookimpl
+def settings_schema():
+    from plugins.committees.rewards import DEFAULT_TIERS
+
+    return [
+        SettingField(
+            "reward_tiers",
+            "str",
+            DEFAULT_TIERS,
+            _label("以奖代投奖励档次（分数:元）", "Reward tiers (score: yuan)"),
+            help=_label(
+                "年终评议结果达到某档分数即得该档金额，例如“90:2000, 80:1000, 70:500”。",
+                "A year-end result at or above a tier's score earns its amount, e.g. "
+                "“90:2000, 80:1000, 70:500”.",
+            ),
+            max_length=200,
+        ),
+    ]
 
 
 @hookimpl
@@ -66,6 +95,10 @@ def notification_kinds():
         NotificationKind(
             "committees.matter",
             _label("交办给我所在专委会的社区事务", "Matters assigned to my committee"),
+        ),
+        NotificationKind(
+            "committees.assessment",
+            _label("请我为专委会评议打分", "Committee reviews I am asked to score"),
         ),
         NotificationKind(
             "committees.application",

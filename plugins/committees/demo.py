@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core.plugin_api import current_tenant, db, to_local, utcnow
-from plugins.committees import scoring, seats
+from plugins.committees import rewards, scoring, seats
 from plugins.committees.models import (
+    Assessor,
     Attendance,
     Committee,
     Criterion,
@@ -106,7 +107,8 @@ def add_demo_committees(tenant, users: dict) -> None:
             text="每周六上午开展小广告清理，委员分片包干。",
         )
     )
-    _demo_review(made[:2])
+    _demo_review(made[:2], staff, start.year)
+    _open_round(member, start.year + 1)
     member2 = users.get("member2")
     if member2 is not None:
         waiting = seats.apply(
@@ -116,8 +118,10 @@ def add_demo_committees(tenant, users: dict) -> None:
         seats.vet(waiting, staff)
 
 
-def _demo_review(committees: list[Committee]) -> None:
-    review = Review(name="上半年述职评议", published_at=utcnow())
+def _demo_review(committees: list[Committee], staff_id: int, year: int) -> None:
+    """A scored, published year-end round whose rewards are confirmed (以奖代投), and the
+    next round open, with the demo resident as an assessor."""
+    review = Review(name=f"{year}年度述职评议", year=year, year_end=True, published_at=utcnow())
     db.session.add(review)
     db.session.flush()
     work = Criterion(review_id=review.id, name="工作成效", max_points=40, position=0)
@@ -140,9 +144,10 @@ def _demo_review(committees: list[Committee]) -> None:
             if p is not None
         )
         per_committee.setdefault(committee.id, []).append(scoring.Sheet(group, marks))
+    results = []
     for committee in committees:
         outcome = scoring.weighted_result(per_committee[committee.id], maxima, review.weights)
-        db.session.add(
+        results.append(
             Result(
                 review_id=review.id,
                 committee_id=committee.id,
@@ -152,3 +157,25 @@ def _demo_review(committees: list[Committee]) -> None:
                 **outcome.groups,
             )
         )
+    db.session.add_all(results)
+    db.session.flush()
+    rewards.confirm(review, results, staff_id)
+    review.rewards_confirmed_at = utcnow()
+
+
+def _open_round(member, year: int) -> None:
+    review = Review(name=f"{year}年上半年述职评议", year=year)
+    db.session.add(review)
+    db.session.flush()
+    db.session.add_all(
+        [
+            Criterion(review_id=review.id, name="工作成效", max_points=40, position=0),
+            Criterion(review_id=review.id, name="群众满意度", max_points=60, position=1),
+            Assessor(
+                review_id=review.id,
+                user_id=member.id,
+                name=member.name or "",
+                assessor_group="residents",
+            ),
+        ]
+    )

@@ -17,10 +17,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from core.plugin_api import BaseForm, parse_int
+from core.plugin_api import BaseForm, MemberField, parse_int
 from plugins.committees.i18n import _, _l
-from plugins.committees.labels import KIND_LABELS, ROLE_LABELS
-from plugins.committees.models import KINDS, ROLES
+from plugins.committees.labels import GROUP_LABELS, KIND_LABELS, ROLE_LABELS
+from plugins.committees.models import KINDS, REVIEW_GROUPS, ROLES
 
 MAX_SEATS = 99
 
@@ -141,6 +141,15 @@ class DecisionForm(BaseForm):
 
 class ReviewForm(BaseForm):
     name = StringField(_l("Name of the round"), validators=[_required(), Length(max=80)])
+    year = IntegerField(
+        _l("Year (this year if left blank)"),
+        validators=[
+            Optional(),
+            NumberRange(min=2000, max=2100, message=_l("From %(min)s to %(max)s.")),
+        ],
+    )
+    year_end = BooleanField(_l("Year-end round: its results set the year's rewards"))
+    due_on = DateField(_l("Scores due by (optional)"), validators=[Optional()])
     weight_party = IntegerField(
         _l("Weight of the party committee (%)"),
         default=40,
@@ -171,6 +180,10 @@ class ReviewForm(BaseForm):
         render_kw={"rows": 5},
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _friendly_dates(self, self.due_on)
+
     def validate_weight_residents(self, field) -> None:
         values = [self.weight_party.data, self.weight_units.data, field.data]
         if all(isinstance(v, int) for v in values) and sum(values) != 100:
@@ -192,3 +205,32 @@ class ReviewForm(BaseForm):
             raise ValidationError(_("This field is required."))
         if len(self.parsed_criteria) > 20:
             raise ValidationError(_("At most 20 criteria."))
+
+
+class AssessorForm(BaseForm):
+    """Staff add a member of the community as an assessor of a round, in a group."""
+
+    person = MemberField(_l("Assessor (a member of the community)"), validators=[_required()])
+    assessor_group = SelectField(_l("Assessor group"), choices=[], validators=[_required()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.assessor_group.choices = [(g, str(GROUP_LABELS[g])) for g in REVIEW_GROUPS]
+
+
+class MatterAnswerForm(BaseForm):
+    """A committee's answer to a community matter, or why it hands it back."""
+
+    text = TextAreaField(
+        _l("Your answer (the requester reads it)"),
+        validators=[_required(), Length(max=2000)],
+        render_kw={"rows": 4},
+    )
+
+
+class HandBackForm(BaseForm):
+    text = TextAreaField(
+        _l("Why the committee hands it back (staff read it)"),
+        validators=[_required(), Length(max=2000)],
+        render_kw={"rows": 2},
+    )

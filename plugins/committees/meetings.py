@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user
 
 from core.plugin_api import audit, commit, db, parse_id, requires
 from plugins.committees.forms import DecisionForm, MeetingForm, MinutesForm
@@ -21,10 +22,34 @@ def meeting_or_404(committee, meeting_id: int) -> Meeting:
     return meeting
 
 
-@bp.route("/<int:committee_id>/meetings/new", methods=["GET", "POST"])
-@requires("committees.manage")
-def meeting_new(committee_id: int):
+def can_record(committee) -> bool:
+    """Staff, or the committee's own convener (召集人), keep its meetings."""
+    if can_manage():
+        return True
+    return (
+        db.session.execute(
+            db.select(Seat.id).where(
+                Seat.committee_id == committee.id,
+                Seat.user_id == current_user.id,
+                Seat.role == "convener",
+                Seat.active_key == 1,
+            )
+        ).first()
+        is not None
+    )
+
+
+def _recorder_committee_or_404(committee_id: int):
     committee = committee_or_404(committee_id)
+    if not can_record(committee):
+        abort(403)
+    return committee
+
+
+@bp.route("/<int:committee_id>/meetings/new", methods=["GET", "POST"])
+@requires("committees.access")
+def meeting_new(committee_id: int):
+    committee = _recorder_committee_or_404(committee_id)
     form = MeetingForm()
     if request.method == "GET":
         form.held_on.data = today()
@@ -52,7 +77,8 @@ def _meeting_page(committee, meeting, minutes_form=None, decision_form=None, sta
         .all()
     )
     members = []
-    if can_manage():
+    recorder = can_record(committee)
+    if recorder:
         members = (
             db.session.execute(
                 db.select(Seat)
@@ -69,9 +95,9 @@ def _meeting_page(committee, meeting, minutes_form=None, decision_form=None, sta
         .scalars()
         .all()
     )
-    if minutes_form is None and can_manage():
+    if minutes_form is None and recorder:
         minutes_form = MinutesForm(obj=meeting)
-    if decision_form is None and can_manage():
+    if decision_form is None and recorder:
         decision_form = DecisionForm()
         decision_form.decided_on.data = meeting.held_on
     return (
@@ -85,7 +111,7 @@ def _meeting_page(committee, meeting, minutes_form=None, decision_form=None, sta
             decisions=decisions,
             minutes_form=minutes_form,
             decision_form=decision_form,
-            can_manage=can_manage(),
+            can_manage=recorder,
         ),
         status,
     )
@@ -98,9 +124,9 @@ def meeting(committee_id: int, meeting_id: int):
 
 
 @bp.route("/<int:committee_id>/meetings/<int:meeting_id>/minutes", methods=["POST"])
-@requires("committees.manage")
+@requires("committees.access")
 def meeting_minutes(committee_id: int, meeting_id: int):
-    committee = committee_or_404(committee_id)
+    committee = _recorder_committee_or_404(committee_id)
     meeting = meeting_or_404(committee, meeting_id)
     form = MinutesForm()
     members = {
@@ -129,9 +155,9 @@ def meeting_minutes(committee_id: int, meeting_id: int):
 
 
 @bp.route("/<int:committee_id>/meetings/<int:meeting_id>/decisions", methods=["POST"])
-@requires("committees.manage")
+@requires("committees.access")
 def decision_new(committee_id: int, meeting_id: int):
-    committee = committee_or_404(committee_id)
+    committee = _recorder_committee_or_404(committee_id)
     meeting = meeting_or_404(committee, meeting_id)
     form = DecisionForm()
     if not form.validate_on_submit():

@@ -214,6 +214,11 @@ class Review(TenantScoped, db.Model):
     )
 
     name: Mapped[str] = mapped_column(sa.String(80))
+    # The year-end round sets the year's rewards (以奖代投, rewards.py); ``year`` names it.
+    year: Mapped[int] = mapped_column(default=2026)
+    year_end: Mapped[bool] = mapped_column(default=False)
+    due_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    rewards_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     weight_party: Mapped[int] = mapped_column(default=40)
     weight_units: Mapped[int] = mapped_column(default=30)
     weight_residents: Mapped[int] = mapped_column(default=30)
@@ -227,6 +232,25 @@ class Review(TenantScoped, db.Model):
             "units": self.weight_units,
             "residents": self.weight_residents,
         }
+
+
+class Assessor(TenantScoped, db.Model):
+    """A member of the community who scores a round's committees themselves, in a group."""
+
+    __tablename__ = "committees_assessor"
+    __tenant_table_args__ = (
+        tenant_foreign_key("review_id", "committees_review", ondelete="CASCADE"),
+        sa.CheckConstraint(_one_of("assessor_group", REVIEW_GROUPS), name="assessor_group"),
+        sa.UniqueConstraint("tenant_id", "review_id", "user_id", name="uq_committees_assessor"),
+    )
+
+    review_id: Mapped[int] = mapped_column(ID_TYPE)
+    user_id: Mapped[int] = member_column(nullable=False)
+    name: Mapped[str] = mapped_column(sa.String(80), default="")
+    assessor_group: Mapped[str] = mapped_column(sa.String(10))
+    # The last day a reminder went out (the reminder job sends at most one a day).
+    reminded_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Criterion(TenantScoped, db.Model):
@@ -243,7 +267,8 @@ class Criterion(TenantScoped, db.Model):
 
 
 class Sheet(TenantScoped, db.Model):
-    """One assessor's scores for one committee (entered by staff from the paper sheet)."""
+    """One assessor's scores for one committee: entered by staff from the paper sheet, or
+    by an assessor account itself (``assessor_user_id``, one sheet per committee)."""
 
     __tablename__ = "committees_sheet"
     __tenant_table_args__ = (
@@ -253,12 +278,20 @@ class Sheet(TenantScoped, db.Model):
         sa.UniqueConstraint(
             "tenant_id", "review_id", "committee_id", "assessor", name="uq_committees_sheet"
         ),
+        sa.UniqueConstraint(
+            "tenant_id",
+            "review_id",
+            "committee_id",
+            "assessor_user_id",
+            name="uq_committees_sheet_account",
+        ),
     )
 
     review_id: Mapped[int] = mapped_column(ID_TYPE)
     committee_id: Mapped[int] = mapped_column(ID_TYPE)
     assessor_group: Mapped[str] = mapped_column(sa.String(10))
     assessor: Mapped[str] = mapped_column(sa.String(60))
+    assessor_user_id: Mapped[int | None] = member_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -294,3 +327,30 @@ class Result(TenantScoped, db.Model):
     units: Mapped[int | None] = mapped_column(nullable=True)
     residents: Mapped[int | None] = mapped_column(nullable=True)
     sheets: Mapped[int] = mapped_column(default=0)
+
+
+class Reward(TenantScoped, db.Model):
+    """以奖代投: a committee's reward for the year, recorded once when staff confirm it (the
+    unique key is what makes a second confirmation propose nothing twice)."""
+
+    __tablename__ = "committees_reward"
+    __tenant_table_args__ = (
+        tenant_foreign_key("review_id", "committees_review", ondelete="CASCADE"),
+        short_tenant_fk("committee_id", "committees_committee", "fk_committees_reward_committee"),
+        sa.UniqueConstraint("tenant_id", "review_id", "committee_id", name="uq_committees_reward"),
+        sa.CheckConstraint("amount_fen > 0", name="amount"),
+        sa.Index("ix_committees_reward_committee", "tenant_id", "committee_id", "id"),
+    )
+
+    review_id: Mapped[int] = mapped_column(ID_TYPE)
+    committee_id: Mapped[int] = mapped_column(ID_TYPE)
+    committee_name: Mapped[str] = mapped_column(sa.String(60), default="")
+    year: Mapped[int] = mapped_column()
+    score: Mapped[int] = mapped_column()  # hundredths of a point, as Result.total
+    amount_fen: Mapped[int] = mapped_column()
+    confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    confirmed_by_id: Mapped[int | None] = member_column()
+
+    @property
+    def reference(self) -> str:
+        return f"committees:reward:{self.review_id}:{self.committee_id}"

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from core.plugin_api import (
     audit,
     commit,
     db,
+    get_member,
     paginate,
     parse_id,
     parse_int,
@@ -16,20 +18,22 @@ from core.plugin_api import (
     requires,
     utcnow,
 )
-from plugins.committees import scoring
-from plugins.committees.forms import ReviewForm
+from plugins.committees import assessing, rewards, scoring
+from plugins.committees.forms import AssessorForm, ReviewForm
 from plugins.committees.i18n import _
 from plugins.committees.models import (
     REVIEW_GROUPS,
+    Assessor,
     Committee,
     Criterion,
     Mark,
     Result,
     Review,
+    Reward,
     Sheet,
 )
 from plugins.committees.rendering import render_page
-from plugins.committees.views import bp, can_manage
+from plugins.committees.views import bp, can_manage, today
 
 
 def review_or_404(review_id: int, published_only: bool = False) -> Review:
@@ -70,9 +74,14 @@ def reviews():
 @requires("committees.manage")
 def review_new():
     form = ReviewForm()
+    if request.method == "GET":
+        form.year.data = today().year
     if form.validate_on_submit():
         review = Review(
             name=form.name.data,
+            year=form.year.data or today().year,
+            year_end=bool(form.year_end.data),
+            due_on=form.due_on.data,
             weight_party=form.weight_party.data,
             weight_units=form.weight_units.data,
             weight_residents=form.weight_residents.data,
@@ -91,12 +100,44 @@ def review_new():
     return render_page("committees/review_form.html", form=form), status
 
 
-def _review_page(review: Review, errors: list[str] | None = None, status: int = 200):
+def _assessors(review: Review) -> list[Assessor]:
+    return (
+        db.session.execute(
+            db.select(Assessor).where(Assessor.review_id == review.id).order_by(Assessor.id)
+        )
+        .scalars()
+        .all()
+    )
+
+
+def _rewards(review: Review) -> list[Reward]:
+    return (
+        db.session.execute(
+            db.select(Reward).where(Reward.review_id == review.id).order_by(Reward.id)
+        )
+        .scalars()
+        .all()
+    )
+
+
+def _review_page(
+    review: Review,
+    errors: list[str] | None = None,
+    status: int = 200,
+    assessor_form: AssessorForm | None = None,
+):
+    manage = can_manage()
     committees = (
         db.session.execute(db.select(Committee).order_by(Committee.id)).scalars().all()
-        if can_manage()
+        if manage
         else []
     )
+    results = _results(review) if review.published_at else []
+    is_assessor = db.session.execute(
+        db.select(Assessor.id).where(
+            Assessor.review_id == review.id, Assessor.user_id == current_user.id
+        )
+    ).first()
     counts = dict(
         db.session.execute(
             db.select(Sheet.committee_id, db.func.count())
@@ -111,14 +152,25 @@ def _review_page(review: Review, errors: list[str] | None = None, status: int = 
             criteria=_criteria(review),
             committees=committees,
             counts=counts,
-            results=_results(review) if review.published_at else [],
+            results=results,
             groups=REVIEW_GROUPS,
             errors=errors or [],
-            can_manage=can_manage(),
+            can_manage=manage,
             points=scoring.as_points,
+            assessors=_assessors(review) if manage else [],
+            assessor_form=assessor_form or (AssessorForm() if manage else None),
+            is_assessor=is_assessor is not None,
+            rewards=_rewards(review) if review.year_end else [],
+            proposed=rewards.proposed(review, results) if manage else [],
+            rule_problem=rewards.rule_problem() if manage and review.year_end else None,
+            yuan=yuan,
         ),
         status,
     )
+
+
+def yuan(fen: int) -> str:
+    return f"{fen // 100}.{fen % 100:02d}"
 
 
 @bp.route("/reviews/<int:review_id>")
@@ -149,6 +201,28 @@ def sheet_new(review_id: int):
     assessor = " ".join((request.form.get("assessor") or "").split())[:60]
     if not assessor:
         errors.append(_("Name the assessor (or a number such as Resident 3)."))
+    marks = _marks(criteria, errors)
+    if errors:
+        return _review_page(review, errors=errors, status=422)
+    sheet = Sheet(
+        review_id=review.id, committee_id=committee.id, assessor_group=group, assessor=assessor
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(sheet)
+    except IntegrityError:  # this assessor's sheet for this committee is in already
+        return _review_page(
+            review, errors=[_("This assessor has a sheet for this committee already.")], status=409
+        )
+    db.session.add_all(Mark(sheet_id=sheet.id, criterion_id=c, points=p) for c, p in marks.items())
+    commit()
+    flash(_("Sheet saved."), "success")
+    return redirect(url_for("committees.review", review_id=review.id))
+
+
+def _marks(criteria: list[Criterion], errors: list[str]) -> dict[int, int]:
+    """{criterion id: points} from the form (``c<id>`` fields; blank is left out); a
+    problem goes to ``errors``, in the reader's language."""
     marks = {}
     for criterion in criteria:
         raw = (request.form.get(f"c{criterion.id}") or "").strip()
@@ -167,21 +241,160 @@ def sheet_new(review_id: int):
             marks[criterion.id] = value
     if not errors and not marks:
         errors.append(_("Score at least one criterion."))
+    return marks
+
+
+@bp.route("/reviews/<int:review_id>/assessors", methods=["POST"])
+@requires("committees.manage")
+def assessor_new(review_id: int):
+    """Staff name a member of the community as an assessor; they are told to score."""
+    review = review_or_404(review_id)
+    if review.published_at is not None:
+        flash(_("The results are published: no more sheets."), "error")
+        return _review_page(review, status=409)
+    form = AssessorForm()
+    if not form.validate_on_submit():
+        return _review_page(review, assessor_form=form, status=422)
+    member = get_member(form.person.data)
+    assessor = Assessor(
+        review_id=review.id,
+        user_id=member.user_id,
+        name=(member.name or member.email)[:80],
+        assessor_group=form.assessor_group.data,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(assessor)
+    except IntegrityError:
+        form.person.errors.append(_("This person is an assessor of this round already."))
+        return _review_page(review, assessor_form=form, status=409)
+    assessing.tell_assessor(review, assessor)
+    audit("committees.assessor", f"{review.name}: {assessor.name}")
+    commit()
+    flash(_("Assessor added; they are asked to score."), "success")
+    return redirect(url_for("committees.review", review_id=review.id))
+
+
+def _my_assessor(review: Review) -> Assessor:
+    assessor = db.session.execute(
+        db.select(Assessor).where(
+            Assessor.review_id == review.id, Assessor.user_id == current_user.id
+        )
+    ).scalar_one_or_none()
+    if assessor is None:
+        abort(403)
+    return assessor
+
+
+def _my_sheets_page(review, assessor, errors=None, failed=None, status=200):
+    committees = db.session.execute(db.select(Committee).order_by(Committee.id)).scalars().all()
+    criteria = _criteria(review)
+    mine = {
+        s.committee_id: s
+        for s in db.session.execute(
+            db.select(Sheet).where(
+                Sheet.review_id == review.id, Sheet.assessor_user_id == current_user.id
+            )
+        ).scalars()
+    }
+    scores = {}
+    if mine:
+        maxima = {c.id: c.max_points for c in criteria}
+        by_sheet: dict[int, dict[int, int]] = {}
+        for mark in db.session.execute(
+            db.select(Mark).where(Mark.sheet_id.in_([s.id for s in mine.values()]))
+        ).scalars():
+            by_sheet.setdefault(mark.sheet_id, {})[mark.criterion_id] = mark.points
+        for committee_id, sheet in mine.items():
+            score = scoring.sheet_score(by_sheet.get(sheet.id, {}), maxima)
+            scores[committee_id] = None if score is None else scoring.hundredths(score)
+    return (
+        render_page(
+            "committees/my_sheets.html",
+            review=review,
+            assessor=assessor,
+            committees=committees,
+            criteria=criteria,
+            mine=mine,
+            scores=scores,
+            errors=errors or [],
+            failed=failed,
+            points=scoring.as_points,
+        ),
+        status,
+    )
+
+
+@bp.route("/reviews/<int:review_id>/score")
+@requires("committees.access")
+def my_sheets(review_id: int):
+    """An assessor's own page: each committee, scored already or a sheet to fill in."""
+    review = review_or_404(review_id)
+    return _my_sheets_page(review, _my_assessor(review))
+
+
+@bp.route("/reviews/<int:review_id>/score/<int:committee_id>", methods=["POST"])
+@requires("committees.access")
+def my_sheet_new(review_id: int, committee_id: int):
+    review = review_or_404(review_id)
+    assessor = _my_assessor(review)
+    committee = db.session.execute(
+        db.select(Committee).where(Committee.id == committee_id)
+    ).scalar_one_or_none()
+    if committee is None:
+        abort(404)
+    if review.published_at is not None:
+        flash(_("The results are published: no more sheets."), "error")
+        return _my_sheets_page(review, assessor, status=409)
+    errors: list[str] = []
+    marks = _marks(_criteria(review), errors)
     if errors:
-        return _review_page(review, errors=errors, status=422)
+        return _my_sheets_page(review, assessor, errors=errors, failed=committee.id, status=422)
     sheet = Sheet(
-        review_id=review.id, committee_id=committee.id, assessor_group=group, assessor=assessor
+        review_id=review.id,
+        committee_id=committee.id,
+        assessor_group=assessor.assessor_group,
+        # The name shown on staff's lists; the account is what keeps it one per committee.
+        assessor=f"{assessor.name[:45]} #{assessor.user_id}",
+        assessor_user_id=assessor.user_id,
     )
     try:
         with db.session.begin_nested():
             db.session.add(sheet)
-    except IntegrityError:  # this assessor's sheet for this committee is in already
-        return _review_page(
-            review, errors=[_("This assessor has a sheet for this committee already.")], status=409
+    except IntegrityError:
+        return _my_sheets_page(
+            review,
+            assessor,
+            errors=[_("You have scored this committee already.")],
+            failed=committee.id,
+            status=409,
         )
     db.session.add_all(Mark(sheet_id=sheet.id, criterion_id=c, points=p) for c, p in marks.items())
     commit()
-    flash(_("Sheet saved."), "success")
+    flash(_("Your score for %(name)s is saved.", name=committee.name), "success")
+    return redirect(url_for("committees.my_sheets", review_id=review.id))
+
+
+@bp.route("/reviews/<int:review_id>/rewards", methods=["POST"])
+@requires("committees.manage")
+def rewards_confirm(review_id: int):
+    """以奖代投: staff confirm the year's rewards; each is recorded and proposed once."""
+    review = review_or_404(review_id)
+    if not review.year_end or review.published_at is None:
+        flash(_("Rewards follow the published results of a year-end round."), "error")
+        return _review_page(review, status=409)
+    recorded = rewards.confirm(review, _results(review), current_user.id)
+    if recorded and not review.rewards_confirmed_at:
+        review.rewards_confirmed_at = utcnow()
+    audit("committees.rewards", f"{review.name}: {len(recorded)}")
+    commit()
+    if recorded:
+        message = _("Rewards confirmed: %(num)d recorded.", num=len(recorded))
+    elif _rewards(review):
+        message = _("The rewards were confirmed already; nothing new.")
+    else:
+        message = _("No committee reached a reward tier.")
+    flash(message, "success")
     return redirect(url_for("committees.review", review_id=review.id))
 
 

@@ -32,6 +32,7 @@ from plugins.committees.models import (
     Committee,
     Decision,
     Meeting,
+    Reward,
     Seat,
 )
 from plugins.committees.rendering import render_page
@@ -188,6 +189,16 @@ def _show(committee: Committee, apply_form: ApplyForm | None = None, status: int
         per_page=10,
         cursor_arg="decisions_before",
     )
+    rewards = (
+        db.session.execute(
+            db.select(Reward)
+            .where(Reward.committee_id == committee.id)
+            .order_by(Reward.id.desc())
+            .limit(5)
+        )
+        .scalars()
+        .all()
+    )
     can_apply = has_permission("committees.apply") and not sitting and mine is None
     return (
         render_page(
@@ -197,6 +208,10 @@ def _show(committee: Committee, apply_form: ApplyForm | None = None, status: int
             applications=applications,
             meetings=meetings,
             decisions=decisions,
+            rewards=rewards,
+            # Staff or this committee's convener keep its meetings (meetings.can_record).
+            can_record=can_manage()
+            or any(s.user_id == current_user.id and s.role == "convener" for s in members),
             mine=mine,
             sitting=sitting,
             apply_form=apply_form or (ApplyForm() if can_apply else None),
@@ -271,7 +286,16 @@ def _step(committee_id: int, application_id: int, step, done: str, tell: dict | 
 @bp.route("/<int:committee_id>/applications/<int:application_id>/vet", methods=["POST"])
 @requires("committees.manage")
 def vet(committee_id: int, application_id: int):
-    return _step(committee_id, application_id, seats.vet, _("Vetting passed."))
+    return _step(
+        committee_id,
+        application_id,
+        seats.vet,
+        _("Vetting passed."),
+        tell={
+            "zh_Hans": "您的专委会报名已通过组织考察，等待竞聘上岗",
+            "en": "Your committee application passed vetting; appointment comes next",
+        },
+    )
 
 
 @bp.route("/<int:committee_id>/applications/<int:application_id>/reject", methods=["POST"])
@@ -427,5 +451,7 @@ def public_show(committee_id: int):
 
 
 from plugins.committees import exports as _export_routes  # noqa: E402,F401
+from plugins.committees import figure_pages as _figure_routes  # noqa: E402,F401
+from plugins.committees import matter_queue as _matter_routes  # noqa: E402,F401
 from plugins.committees import meetings as _meeting_routes  # noqa: E402,F401  (routes on bp)
 from plugins.committees import reviews as _review_routes  # noqa: E402,F401

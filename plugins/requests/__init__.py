@@ -311,14 +311,6 @@ def export_data():
 
 
 @hookimpl
-def on_event(event):
-    if event.name == "office_answered":
-        from plugins.requests.office_answers import record
-
-        record(event.payload)
-
-
-@hookimpl
 def figure_kinds():
     from plugins.requests.office_figures import KINDS
 
@@ -337,3 +329,35 @@ def demo_data(tenant, users):
     from plugins.requests.demo import add_demo_requests
 
     add_demo_requests(tenant, users)
+
+
+@hookimpl
+def requests_assigned_to(tenant, assignee_key):
+    """The matters assigned to a committee (or any assignee key), as light records: the
+    committees plugin lists its queue with it (see assignees.py)."""
+    from plugins.requests.assignees import assigned_to
+
+    return assigned_to(str(assignee_key or ""))
+
+
+@hookimpl
+def requests_assignee_figures(tenant, assignee_keys):
+    """Counts per assignee key for the committees' figures (see assignees.figures_for)."""
+    from plugins.requests.assignees import figures_for
+
+    return figures_for(list(assignee_keys or []))
+
+
+@hookimpl
+def on_event(event):
+    """An assignee answers a community matter or hands it back (assignees.py keeps the
+    rules: only an open orange matter still assigned to that key changes); the street
+    office answers a 大事 sent up to it (office_answers.py)."""
+    from plugins.requests.assignees import EVENTS, follow
+
+    if event.name in EVENTS:
+        follow(event.name, dict(event.payload or {}))
+    elif event.name == "office_answered":  # the street office answered a referred 大事
+        from plugins.requests.office_answers import record
+
+        record(event.payload)

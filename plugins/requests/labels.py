@@ -33,6 +33,7 @@ ACTION_LABELS = {
     "referred": _l("Referred to a department"),
     "assigned": _l("Assigned"),
     "deliberated": _l("Deliberation recorded"),
+    "handed_back": _l("Handed back by the committee"),
     "service": _l("Referred to a service"),
     "replied": _l("Replied"),
     "accepted": _l("Accepted by the requester"),

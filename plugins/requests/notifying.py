@@ -97,6 +97,15 @@ def reopened(req: Request) -> None:
     )
 
 
+def handed_back(req: Request) -> None:
+    notify(
+        _handlers(),
+        "requests.new",
+        _l("Request %(number)s was handed back: assign it again.", number=req.number),
+        _link(req),
+    )
+
+
 def notify_overdue(now: datetime | None = None) -> int:
     """In the community in scope: tell the handlers of each open request past its deadline,
     once per request (``overdue_notified_at``; a new deadline clears it). The caller

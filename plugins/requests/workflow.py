@@ -166,6 +166,17 @@ def assign(
     emit("request_assigned", request_id=req.id, number=req.number, assignee_key=key)
 
 
+def hand_back(req: Request, actor_id: int | None, reason: str) -> None:
+    """The committee (or whoever it was assigned to) gives a community matter back: it
+    stays open, unassigned, and the handlers are told to find another way."""
+    _require_kind(req, "orange")
+    if not req.is_open:
+        raise WorkflowError(_("There is no open matter to hand back."))
+    _step(req, "handed_back", actor_id, f"{req.owner}: {reason}" if req.owner else reason)
+    req.owner, req.assignee_key = "", ""
+    notifying.handed_back(req)
+
+
 def record_deliberation(
     req: Request, actor_id: int, *, held_on: str, participants: str, decision: str
 ) -> None:

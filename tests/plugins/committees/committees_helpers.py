@@ -64,3 +64,54 @@ def active_seats(app, community, committee_id: int) -> list[tuple[int, str]]:
                 .order_by(Seat.id)
             )
         ]
+
+
+def told(app, user_id: int) -> list[tuple[str, str]]:
+    """(kind, Chinese title) of the notifications a person got, oldest first."""
+    from core.models import Notification
+    from tenants.context import all_tenants
+
+    with app.app_context(), all_tenants():
+        return [
+            (n.kind, n.title["zh_Hans"])
+            for n in db.session.execute(
+                db.select(Notification)
+                .where(Notification.user_id == user_id)
+                .order_by(Notification.id)
+            ).scalars()
+        ]
+
+
+def open_round(client, **data) -> int:
+    form = {
+        "name": "2026年上半年述职评议",
+        "weight_party": "40",
+        "weight_units": "30",
+        "weight_residents": "30",
+        "criteria": "工作成效 40\n群众满意度 60",
+        **data,
+    }
+    response = client.post(f"{BASE}/reviews/new", data=form)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def criteria_ids(app, community, review_id: int) -> list[int]:
+    from plugins.committees.models import Criterion
+
+    with app.app_context(), tenant_scope(community.id):
+        return (
+            db.session.execute(
+                db.select(Criterion.id)
+                .where(Criterion.review_id == review_id)
+                .order_by(Criterion.id)
+            )
+            .scalars()
+            .all()
+        )
+
+
+def paper_sheet(client, review_id, crit, committee_id, group, assessor, *points):
+    data = {"committee": str(committee_id), "assessor_group": group, "assessor": assessor}
+    data.update({f"c{c}": p for c, p in zip(crit, points, strict=True)})
+    return client.post(f"{BASE}/reviews/{review_id}/sheets", data=data)

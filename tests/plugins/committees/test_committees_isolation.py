@@ -58,6 +58,8 @@ def test_every_route_answers_404_for_another_communitys_ids(
         f"{base}/{committee_id}/meetings/{meeting_id}",
         f"{base}/reviews/{review_id}",
         f"{base}/public/reviews/{review_id}",
+        f"{base}/reviews/{review_id}/score",
+        f"{base}/{committee_id}/matters",
     ]
     posts = [
         f"{base}/{committee_id}/edit",
@@ -72,6 +74,11 @@ def test_every_route_answers_404_for_another_communitys_ids(
         f"{base}/{committee_id}/meetings/{meeting_id}/decisions",
         f"{base}/reviews/{review_id}/sheets",
         f"{base}/reviews/{review_id}/publish",
+        f"{base}/reviews/{review_id}/assessors",
+        f"{base}/reviews/{review_id}/score/{committee_id}",
+        f"{base}/reviews/{review_id}/rewards",
+        f"{base}/{committee_id}/matters/1/answer",
+        f"{base}/{committee_id}/matters/1/hand-back",
     ]
     for url in gets:
         assert beta_staff.get(url).status_code == 404, url
@@ -80,6 +87,7 @@ def test_every_route_answers_404_for_another_communitys_ids(
             url
         )
     assert "环境管护专委会" not in beta_staff.get(f"{base}/").get_data(as_text=True)
+    assert "环境管护专委会" not in beta_staff.get(f"{base}/figures").get_data(as_text=True)
     assert "环境管护专委会" not in beta_staff.get(f"{base}/public").get_data(as_text=True)
     # Within alpha, an application id under the wrong committee is not found either.
     other_id = set_up(staff_client, name="公共安全专委会", kind="safety")
