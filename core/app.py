@@ -159,6 +159,7 @@ def _register_core(app: Flask) -> None:
     from core.models import User
     from core.web import (
         auth,
+        billing,
         community_pages,
         errors,
         joining,
@@ -185,6 +186,7 @@ def _register_core(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(community_pages.bp)
     app.register_blueprint(operator.bp)
+    billing.install(app)
     joining.install(app)
     notifications.install(app)
     errors.install(app)

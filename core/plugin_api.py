@@ -26,7 +26,7 @@ from core.community.members import (
 )
 from core.community.notifications import notify
 from core.community.permissions import has_permission, membership, public, requires
-from core.extensions import db
+from core.extensions import csrf, db
 from core.plugins.gateway import Unavailable, enabled_plugins, gateway, plugin_settings
 from core.plugins.hookspecs import PROJECT
 from core.plugins.host import PLUGIN_API_VERSION
@@ -57,6 +57,11 @@ from core.services.parsing import (
     parse_id,
     parse_int,
     parse_time,
+)
+from core.services.stripe_support import (
+    StripeWebhookError,
+    stripe_client,
+    verify_stripe_webhook,
 )
 from core.services.time import DEFAULT_TIMEZONE, UTCDateTime, to_local, utcnow
 from core.sqlite import writes_on_get
@@ -101,6 +106,12 @@ def commit() -> None:
     flush_deliveries()
 
 
+def csrf_exempt(view):
+    """Mark a view another server POSTs to (a payment webhook) as needing no CSRF token;
+    such a view must check the request itself (``verify_stripe_webhook``)."""
+    return csrf.exempt(view)
+
+
 def render(template: str, **context) -> str:
     """Render a plugin template; use ``request.htmx`` to pick a fragment yourself."""
     return render_template(template, **context)
@@ -126,6 +137,7 @@ __all__ = [
     "Role",
     "SearchResult",
     "SettingField",
+    "StripeWebhookError",
     "Tenant",
     "TenantScopeError",
     "TenantScoped",
@@ -143,6 +155,7 @@ __all__ = [
     "current_locale",
     "current_tenant",
     "current_tenant_id",
+    "csrf_exempt",
     "csv_response",
     "db",
     "emit",
@@ -178,12 +191,14 @@ __all__ = [
     "render",
     "run_once",
     "show_messages_in",
+    "stripe_client",
     "requires",
     "tenant_foreign_key",
     "tenant_scope",
     "to_local",
     "translator",
     "utcnow",
+    "verify_stripe_webhook",
     "writes_on_get",
     "xlsx_response",
 ]

@@ -11,7 +11,8 @@ installed. A vendor picks the plugins to load with the ``gongzhi_plugins`` fixtu
 Fixtures: ``app`` (and pytest-flask's ``client``), ``community``/``other_community``,
 ``make_community``, ``make_user``, ``login``, ``admin``/``staff``/``member`` with their
 logged-in clients, ``enable_plugin``, ``in_community``, ``signed_stripe_event`` (Stripe
-webhook payloads signed like Stripe does), ``plugin_status`` (what ``flask plugins list``
+webhook payloads signed like Stripe does; ``RecordedStripeHTTP`` answers the Stripe
+library from recorded responses), ``plugin_status`` (what ``flask plugins list``
 says about a plugin) and ``plugin_contract`` (the contract check of
 ``core.testing.contract``: ``assert plugin_contract("survey") == []``); helpers
 ``read_xlsx``/``read_csv`` read downloads back into rows. docs/plugins.md ("Tests") lists
@@ -62,6 +63,7 @@ from core.testing.services import (  # noqa: F401
 )
 from core.testing.stripe import (  # noqa: F401
     STRIPE_WEBHOOK_SECRET,
+    RecordedStripeHTTP,
     SignedWebhook,
     signed_stripe_event,
     stripe_signature,

@@ -79,3 +79,49 @@ def signed_stripe_event(stripe_webhook_secret) -> Callable[..., SignedWebhook]:
         return SignedWebhook(event, payload, headers, secret or stripe_webhook_secret)
 
     return make
+
+
+class RecordedStripeHTTP:
+    """A ``stripe.HTTPClient`` answering from recorded responses, never the network:
+    ``http = RecordedStripeHTTP({("POST", "/v1/checkout/sessions"): session_json})`` then
+    ``app.config["STRIPE_HTTP_CLIENT"] = http`` (``core.plugin_api.stripe_client`` uses
+    it). A response is a dict (status 200) or ``(status, dict)``; a list of them is
+    answered in turn (the last one repeats). ``http.requests`` keeps ``(method, path,
+    params)`` of every call; an unrecorded call fails the test with its path."""
+
+    def __new__(cls, responses: dict | None = None):
+        import stripe
+
+        # Built here so that importing gongzhi.testing does not import stripe.
+        class _Recorded(stripe.HTTPClient):
+            name = "gongzhi-recorded"
+
+            def __init__(self, responses: dict | None = None) -> None:
+                super().__init__()
+                self.responses: dict = dict(responses or {})
+                self.requests: list[tuple[str, str, dict]] = []
+
+            def add(self, method: str, path: str, response) -> None:
+                self.responses[(method.upper(), path)] = response
+
+            def request(self, method, url, headers, post_data=None, *, _usage=None):
+                import json
+                from urllib.parse import parse_qs, urlsplit
+
+                parts = urlsplit(url)
+                query = post_data.decode() if isinstance(post_data, bytes) else post_data
+                params = {k: v[-1] for k, v in parse_qs(query or parts.query).items()}
+                self.requests.append((method.upper(), parts.path, params))
+                key = (method.upper(), parts.path)
+                if key not in self.responses:
+                    raise AssertionError(f"no recorded Stripe response for {key}")
+                answer = self.responses[key]
+                if isinstance(answer, list):
+                    answer = answer.pop(0) if len(answer) > 1 else answer[0]
+                status, body = answer if isinstance(answer, tuple) else (200, answer)
+                return json.dumps(body), status, {"request-id": "req_recorded"}
+
+            def close(self) -> None:
+                pass
+
+        return _Recorded(responses)
