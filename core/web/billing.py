@@ -217,6 +217,9 @@ def subscription_status(status: str) -> str:
 
 
 def install(app) -> None:
+    if app.config.get("STRIPE_SECRET_KEY"):  # a plan that cannot be read stops the start
+        with app.app_context():
+            plans()
     app.register_blueprint(bp)
     app.register_blueprint(webhook_bp)
     app.jinja_env.globals.update(

@@ -190,3 +190,44 @@ def test_pages_keep_their_statements_as_communities_grow(
         set_subscription(app, tenant, plan_key="premium", stripe_subscription_id=f"sub_{n}")
     many = (_statements(app, operator, "/operator/"), _statements(app, admin_client, PAGE))
     assert few == many
+
+
+def test_billing_pages_speak_one_language(
+    app, community, admin_client, make_user, login, enable_plugin
+):
+    from core.testing.language import foreign_words
+
+    enable_plugin(community, "notices")
+    set_subscription(app, community, plan_key="standard", status="past_due", amount_fen=19900)
+    with app.app_context(), community_scope(community.id):
+        db.session.execute(db.select(Subscription)).scalar_one().past_due_since = days_later(-1)
+        db.session.commit()
+    operator = login(make_user("op@example.org", operator=True))
+    pages = [
+        (admin_client, PAGE),
+        (admin_client, "/c/alpha/settings"),
+        (admin_client, "/c/alpha/"),
+        (operator, "/operator/"),
+        (operator, "/operator/billing"),
+    ]
+    for locale in ("zh_Hans", "en"):
+        for client in (admin_client, operator):
+            client.post("/lang", data={"locale": locale, "next": "/"})
+        for client, path in pages:
+            html = client.get(path).get_data(as_text=True)
+            assert foreign_words(html) == [], (locale, path)
+    bad = admin_client.post("/c/alpha/billing/plan", data={"plan": "x", "interval": "y"})
+    assert bad.status_code == 422 and foreign_words(bad.get_data(as_text=True)) == []
+    set_subscription(app, community, status="canceled")  # the free plan: refusals shown
+    for locale in ("zh_Hans", "en"):
+        admin_client.post("/lang", data={"locale": locale, "next": "/"})
+        html = admin_client.get("/c/alpha/settings").get_data(as_text=True)
+        assert "plan-refusal-probep" in html and "plan-refusal-probea" in html
+        assert foreign_words(html) == [], locale
+        refused = admin_client.post(
+            "/c/alpha/settings/modules/probep",
+            data={"enabled": "1"},
+            headers={"HX-Request": "true"},
+        )
+        fragment = f'<html lang="{locale}">' + refused.get_data(as_text=True)
+        assert refused.status_code == 409 and foreign_words(fragment) == [], locale
