@@ -103,6 +103,7 @@ class Gateway:
         self._activations: dict[str, PluginActivation] | None = None
         self._enabled: frozenset[str] | None = None
         self._settings: dict[str, dict[str, Any]] = {}
+        self._subscription: tuple[Subscription | None] | None = None  # (row,) once read
 
     # ----- what is on, and how it is set ------------------------------------------------
     def _rows(self) -> dict[str, PluginActivation]:
@@ -138,20 +139,20 @@ class Gateway:
     def forget(self) -> None:
         """After switching a plugin or saving settings: drop this and the shared copy."""
         self._activations, self._enabled, self._settings = None, None, {}
-        self.__dict__.pop("_subscription", None)
+        self._subscription = None
         shared_cache.delete(_cache_key(self.tenant_id))
 
     # ----- the plan: one more input (docs/billing.md) -------------------------------------
     @property
     def subscription(self) -> Subscription | None:
         """The community's billing row (one query, only where billing is on)."""
-        if "_subscription" not in self.__dict__:
+        if self._subscription is None:
             row = None
             if billing_enabled():
                 with community_scope(self.tenant_id):
                     row = db.session.execute(db.select(Subscription)).scalar_one_or_none()
-            self.__dict__["_subscription"] = row
-        return self.__dict__["_subscription"]
+            self._subscription = (row,)
+        return self._subscription[0]
 
     @property
     def plan(self) -> Plan | None:
