@@ -19,6 +19,7 @@ from core.community import audit
 from core.extensions import db
 from core.models import Subscription
 from core.plugins.gateway import gateway, host, run_lifecycle
+from core.services.locks import community_lock
 from core.services.time import utcnow
 from tenants.context import all_tenants, community_scope
 from tenants.models import PluginActivation, Tenant
@@ -39,7 +40,10 @@ STATUS_FROM_STRIPE = {
 
 
 def subscription_row(create: bool = False) -> Subscription | None:
-    """The billing row of the community in scope (made when ``create``)."""
+    """The billing row of the community in scope (made when ``create``: the page, the
+    webhook and the nightly job take turns, so it is made once)."""
+    if create:
+        community_lock("billing")
     row = db.session.execute(db.select(Subscription)).scalar_one_or_none()
     if row is None and create:
         row = Subscription()
