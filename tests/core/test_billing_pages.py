@@ -231,3 +231,35 @@ def test_billing_pages_speak_one_language(
         )
         fragment = f'<html lang="{locale}">' + refused.get_data(as_text=True)
         assert refused.status_code == 409 and foreign_words(fragment) == [], locale
+
+
+def test_ten_subscribe_presses_at_once_make_one_stripe_customer(
+    app, community, admin, login, stripe_http
+):
+    import threading
+
+    stripe_http.add("POST", "/v1/customers", {"id": "cus_new", "object": "customer"})
+    stripe_http.add(
+        "POST",
+        "/v1/checkout/sessions",
+        {"id": "cs_1", "object": "checkout.session", "url": "https://checkout.stripe.test/cs_1"},
+    )
+    clients = [login(admin) for _ in range(10)]
+    start, answers = threading.Barrier(10), []
+
+    def press(client):
+        start.wait(timeout=30)
+        answers.append(
+            client.post(
+                "/c/alpha/billing/plan", data={"plan": "standard", "interval": "month"}
+            ).status_code
+        )
+
+    threads = [threading.Thread(target=press, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert answers == [303] * 10
+    assert [r[1] for r in stripe_http.requests].count("/v1/customers") == 1
+    assert subscription_of(app, community).stripe_customer_id == "cus_new"
