@@ -13,9 +13,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext
 
 from core.billing.plans import billing_enabled, plan_for_price
 from core.community import audit
+from core.community.events import flush_deliveries
+from core.community.members import members_with_permission
+from core.community.notifications import notify
 from core.extensions import db
 from core.models import Subscription
 from core.plugins.gateway import gateway, host, run_lifecycle
@@ -37,6 +41,14 @@ STATUS_FROM_STRIPE = {
     "incomplete_expired": "canceled",
     "canceled": "canceled",
 }
+
+
+def tell_admins(title) -> None:
+    """Notify those who can act on billing (``core.settings``) in the community in scope,
+    after the commit, with a link to its plan page."""
+    tenant = gateway().tenant
+    people = [m.user_id for m in members_with_permission("core.settings")]
+    notify(people, "core.billing", title, link=f"/c/{tenant.slug}/billing/")
 
 
 def subscription_row(create: bool = False) -> Subscription | None:
@@ -133,6 +145,8 @@ def sync_subscription(subscription: Any, tenant_id: int) -> Subscription | None:
             row.past_due_since = None
         if before != (row.plan_key, row.status):
             audit.record("billing.changed", row.plan_key or "-", status=status)
+        if status == "past_due" and before[1] != "past_due":
+            tell_admins(lazy_gettext("The payment for the community's plan is past due."))
         db.session.flush()
         gateway().forget()
         note_plan_fit(row)
@@ -146,6 +160,12 @@ def note_plan_fit(row: Subscription, now: datetime | None = None) -> list[str]:
     if above and row.over_plan_since is None:
         row.over_plan_since = now or utcnow()
         audit.record("billing.over_plan", ",".join(above))
+        tell_admins(
+            lazy_gettext(
+                "The community's plan no longer covers some modules: they are switched off "
+                "when the grace period ends. Their data is kept."
+            )
+        )
     elif not above:
         row.over_plan_since = None
     return above
@@ -176,7 +196,13 @@ def enforce_plans(now: datetime | None = None) -> list[tuple[str, str]]:
                     audit.record("plugin.disabled", activation.plugin_id, reason="plan")
                     off.append(activation.plugin_id)
                 row.over_plan_since = None
+                tell_admins(
+                    lazy_gettext(
+                        "Modules above the community's plan were switched off. Their data is kept."
+                    )
+                )
             db.session.commit()
+            flush_deliveries()
             gateway().forget()
         for plugin_id in off:  # after the commit, as the settings page does
             if host().get(plugin_id) is not None:

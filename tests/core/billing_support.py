@@ -165,3 +165,18 @@ def set_subscription(app, tenant, **fields) -> None:
 
 def days_later(days: int) -> datetime:
     return datetime.now(UTC) + timedelta(days=days)
+
+
+def billing_notices(app, user_id: int) -> list[str]:
+    """The English titles of the ``core.billing`` notifications a person got."""
+    from core.models import Notification
+
+    with app.app_context(), all_tenants():
+        return [
+            n.title["en"]
+            for n in db.session.execute(
+                db.select(Notification)
+                .where(Notification.user_id == user_id, Notification.kind == "core.billing")
+                .order_by(Notification.id)
+            ).scalars()
+        ]

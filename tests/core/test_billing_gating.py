@@ -11,6 +11,7 @@ import billing_support
 import pytest
 from billing_support import (
     answer_subscription,
+    billing_notices,
     days_later,
     post_event,
     set_subscription,
@@ -128,7 +129,15 @@ def test_a_plan_that_cannot_be_read_says_which(raw):
 
 
 def test_downgrade_grace_then_switched_off_and_data_kept(
-    app, client, community, admin_client, enable_plugin, stripe_http, signed_stripe_event
+    app,
+    client,
+    community,
+    admin,
+    admin_client,
+    member,
+    enable_plugin,
+    stripe_http,
+    signed_stripe_event,
 ):
     set_subscription(app, community, plan_key="premium")
     for plugin_id in ("notices", "probea", "probep"):
@@ -144,6 +153,9 @@ def test_downgrade_grace_then_switched_off_and_data_kept(
     assert row.status == "canceled" and row.over_plan_since is not None
     page = admin_client.get("/c/alpha/billing/").get_data(as_text=True)
     assert "14" in page and "免费版" in page
+    told = billing_notices(app, admin.id)
+    assert len(told) == 1 and "no longer covers" in told[0]
+    assert billing_notices(app, member.id) == []
     # within the grace period everything stays on
     assert _enforce(app, days_later(13)) == []
     assert _enabled(app, community) == {"notices", "probea", "probep"}
@@ -152,6 +164,7 @@ def test_downgrade_grace_then_switched_off_and_data_kept(
     assert sorted(switched) == [("alpha", "probea"), ("alpha", "probep")]
     assert _enabled(app, community) == {"notices"}
     assert subscription_of(app, community).over_plan_since is None
+    assert "were switched off" in billing_notices(app, admin.id)[-1]
     with app.test_request_context(), community_scope(community.id):
         activations = db.session.execute(db.select(PluginActivation)).scalars().all()
         assert {a.plugin_id: a.enabled for a in activations} == {

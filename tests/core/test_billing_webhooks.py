@@ -7,7 +7,13 @@ from __future__ import annotations
 import threading
 
 import billing_support
-from billing_support import answer_subscription, events_recorded, post_event, subscription_of
+from billing_support import (
+    answer_subscription,
+    billing_notices,
+    events_recorded,
+    post_event,
+    subscription_of,
+)
 
 # The billing set-up's fixtures (billing_support.py), by name for pytest.
 gongzhi_config = billing_support.gongzhi_config
@@ -188,3 +194,19 @@ def test_twenty_deliveries_of_one_event_at_once_process_it_once(
     assert answers == [200] * 20
     assert events_recorded(app) == [event.event["id"]]
     assert subscription_of(app, community).status == "active"
+
+
+def test_a_failed_payment_is_past_due_and_the_admins_are_told_once(
+    app, client, community, admin, member, stripe_http, signed_stripe_event
+):
+    answer_subscription(stripe_http, community.id, status="past_due")
+    for n in (1, 2):
+        failed = signed_stripe_event(
+            "invoice.payment_failed", {"id": f"in_{n}", "subscription": "sub_1"}
+        )
+        assert post_event(client, failed).status_code == 200
+    row = subscription_of(app, community)
+    assert (row.status, row.plan_key) == ("past_due", "standard")
+    assert row.past_due_since is not None
+    assert billing_notices(app, admin.id) == ["The payment for the community's plan is past due."]
+    assert billing_notices(app, member.id) == []
