@@ -159,6 +159,7 @@ def _register_core(app: Flask) -> None:
     from core.models import User
     from core.web import (
         auth,
+        billing,
         community_pages,
         errors,
         joining,
@@ -189,6 +190,7 @@ def _register_core(app: Flask) -> None:
     app.register_blueprint(operator.bp)
     app.register_blueprint(offices.bp)
     app.register_blueprint(operator_offices.bp)
+    billing.install(app)
     joining.install(app)
     notifications.install(app)
     errors.install(app)

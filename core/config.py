@@ -70,7 +70,39 @@ def from_environment() -> dict:
         "INVITATION_DAYS": 14,
         "PASSWORD_RESET_SECONDS": 3600,
         "INSTANCE_DIR": str(instance),
+        # Platform billing (docs/billing.md): the operator's Stripe account. Without a
+        # secret key billing is off and every module is available to every community.
+        "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", ""),
+        "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
+        "BILLING_PLANS": _billing_plans(os.environ.get("BILLING_PLANS_FILE")),
+        # Days a community keeps modules above its plan after a downgrade, and its paid
+        # plan while a payment is past due.
+        "BILLING_GRACE_DAYS": int(os.environ.get("BILLING_GRACE_DAYS", "14")),
+        "BILLING_PAST_DUE_DAYS": int(os.environ.get("BILLING_PAST_DUE_DAYS", "7")),
     }
+
+
+def _billing_plans(path: str | None) -> list[dict]:
+    """The operator's plans: a TOML file of ``[[plans]]`` tables, else the built-in three
+    with their Stripe price ids from ``STRIPE_PRICE_<KEY>_MONTHLY`` / ``_YEARLY``."""
+    if path:
+        import tomllib
+
+        with open(path, "rb") as fh:
+            return list(tomllib.load(fh).get("plans", []))
+    plans = [
+        {"key": "free", "name_zh": "免费版", "name_en": "Free", "max_modules": 2,
+         "default": True},
+        {"key": "standard", "name_zh": "标准版", "name_en": "Standard", "monthly_yuan": 199,
+         "yearly_yuan": 1990, "max_modules": 5},
+        {"key": "premium", "name_zh": "高级版", "name_en": "Premium", "monthly_yuan": 499,
+         "yearly_yuan": 4990},
+    ]  # fmt: skip
+    for plan in plans:
+        key = plan["key"].upper()
+        plan["stripe_price_monthly"] = os.environ.get(f"STRIPE_PRICE_{key}_MONTHLY", "")
+        plan["stripe_price_yearly"] = os.environ.get(f"STRIPE_PRICE_{key}_YEARLY", "")
+    return plans
 
 
 def _list(raw: str | None) -> list[str] | None:

@@ -159,5 +159,52 @@ class SignInFailure(db.Model):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+SUBSCRIPTION_STATUSES = ("none", "incomplete", "active", "past_due", "canceled")
+
+
+class Subscription(TenantScoped, db.Model):
+    """A community's plan as Stripe last told it (``core.billing``): one row per community,
+    written by the webhook and the billing page. No row: the operator's default plan."""
+
+    __tablename__ = "core_subscriptions"
+    __tenant_table_args__ = (
+        sa.UniqueConstraint("tenant_id"),
+        sa.CheckConstraint(
+            "status in (" + ", ".join(repr(s) for s in SUBSCRIPTION_STATUSES) + ")",
+            name="status",
+        ),
+        sa.CheckConstraint("amount_fen >= 0", name="amount_fen"),
+        sa.Index("ix_core_subscriptions_customer", "stripe_customer_id"),
+        sa.Index("ix_core_subscriptions_subscription", "stripe_subscription_id"),
+    )
+
+    plan_key: Mapped[str] = mapped_column(sa.String(40), default="")
+    status: Mapped[str] = mapped_column(sa.String(16), default="none")
+    interval: Mapped[str] = mapped_column(sa.String(8), default="")
+    amount_fen: Mapped[int] = mapped_column(default=0)  # of the next invoice, per interval
+    stripe_customer_id: Mapped[str] = mapped_column(sa.String(255), default="")
+    stripe_subscription_id: Mapped[str] = mapped_column(sa.String(255), default="")
+    current_period_end: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancel_at_period_end: Mapped[bool] = mapped_column(default=False)
+    past_due_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the community's modules first exceeded its plan; they are switched off
+    # BILLING_GRACE_DAYS later (``flask billing enforce``), their data kept.
+    over_plan_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class BillingEvent(db.Model):
+    """A Stripe event the billing webhook processed: its id is unique, so a replayed or
+    concurrently redelivered event is processed once. Global, not a community's: an
+    event is recorded before (and even when never) a community is found for it."""
+
+    __tablename__ = "core_billing_events"
+
+    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
+    event_id: Mapped[str] = mapped_column(sa.String(255), unique=True)
+    type: Mapped[str] = mapped_column(sa.String(100))
+    processed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
 # The street and district offices' tables belong to the same metadata (migrations, create_all).
 from core.offices import models as _offices  # noqa: E402,F401

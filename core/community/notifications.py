@@ -43,6 +43,10 @@ CORE_KINDS = (
     NotificationKind(
         "core.join_answer", {"zh_Hans": "我的入住申请结果", "en": "The answer to my join request"}
     ),
+    # Platform billing (core/billing): to those holding core.settings.
+    NotificationKind(
+        "core.billing", {"zh_Hans": "社区的套餐与付费", "en": "The community's plan and payments"}
+    ),
 )
 
 

@@ -26,10 +26,13 @@ from markupsafe import Markup
 from pluggy import HookImpl
 from sqlalchemy import select
 
+from core.billing.plans import Plan, billing_enabled, effective_plan
 from core.extensions import cache as shared_cache
 from core.extensions import db
+from core.models import Subscription
 from core.plugins.host import PluginHost, call_impl
 from core.plugins.settings import decode_settings
+from core.services.time import utcnow
 from core.services.transactions import has_written
 from tenants.context import (
     CommunityScope,
@@ -100,6 +103,7 @@ class Gateway:
         self._activations: dict[str, PluginActivation] | None = None
         self._enabled: frozenset[str] | None = None
         self._settings: dict[str, dict[str, Any]] = {}
+        self._subscription: tuple[Subscription | None] | None = None  # (row,) once read
 
     # ----- what is on, and how it is set ------------------------------------------------
     def _rows(self) -> dict[str, PluginActivation]:
@@ -135,7 +139,85 @@ class Gateway:
     def forget(self) -> None:
         """After switching a plugin or saving settings: drop this and the shared copy."""
         self._activations, self._enabled, self._settings = None, None, {}
+        self._subscription = None
         shared_cache.delete(_cache_key(self.tenant_id))
+
+    # ----- the plan: one more input (docs/billing.md) -------------------------------------
+    @property
+    def subscription(self) -> Subscription | None:
+        """The community's billing row (one query, only where billing is on)."""
+        if self._subscription is None:
+            row = None
+            if billing_enabled():
+                with community_scope(self.tenant_id):
+                    row = db.session.execute(db.select(Subscription)).scalar_one_or_none()
+            self._subscription = (row,)
+        return self._subscription[0]
+
+    @property
+    def plan(self) -> Plan | None:
+        """The plan the community is on now; ``None`` without billing: no limits."""
+        return effective_plan(self.subscription, utcnow()) if billing_enabled() else None
+
+    def counted_modules(self) -> list[str]:
+        """Switched-on modules that count against a plan (not the always-on ones), the
+        earliest switched on first."""
+        rows = self._rows()
+        always = self.host.always_on()
+        return sorted(
+            (pid for pid in self.enabled if pid not in always),
+            key=lambda pid: (rows[pid].id if pid in rows else 0, pid),
+        )
+
+    def plan_refusal(self, plugin_id: str) -> str | None:
+        """Why the community's plan does not let it switch ``plugin_id`` on (a message
+        for its admin), or None. Always None without billing."""
+        from flask_babel import gettext, ngettext
+
+        from core.services.i18n import localized
+
+        plan = self.plan
+        record = self.host.get(plugin_id)
+        if plan is None or record is None or record.meta is None:
+            return None
+        name = localized(plan.name)
+        if not plan.allows(record.meta):
+            if record.meta.needs_paid_plan and not plan.paid:
+                return gettext(
+                    "%(module)s needs a paid plan; your community is on %(plan)s. "
+                    "Choose a plan under Plan and billing.",
+                    module=localized(record.meta.label),
+                    plan=name,
+                )
+            return gettext(
+                "%(plan)s does not include %(module)s. Choose another plan under Plan and billing.",
+                module=localized(record.meta.label),
+                plan=name,
+            )
+        others = [p for p in self.counted_modules() if p != plugin_id]
+        if plan.max_modules is not None and len(others) >= plan.max_modules:
+            return ngettext(
+                "%(plan)s allows one module at a time and it is on. Turn it off or choose "
+                "another plan under Plan and billing.",
+                "%(plan)s allows %(num)d modules at a time and all are on. Turn one off or "
+                "choose another plan under Plan and billing.",
+                plan.max_modules,
+                plan=name,
+            )
+        return None
+
+    def modules_above_plan(self) -> list[str]:
+        """Switched-on modules the plan does not cover: those it does not allow, then
+        beyond ``max_modules`` the most recently switched on. Empty without billing."""
+        plan = self.plan
+        if plan is None:
+            return []
+        counted = self.counted_modules()
+        above = [p for p in counted if not plan.allows(self.host.get(p).meta)]
+        kept = [p for p in counted if p not in above]
+        if plan.max_modules is not None:
+            above += kept[plan.max_modules :]
+        return above
 
     # ----- calling plugins --------------------------------------------------------------
     @property

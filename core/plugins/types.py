@@ -27,6 +27,9 @@ class PluginMeta:
     first. ``order`` places it in menus, the dashboard and the settings page (lower
     first). ``always_on`` switches it on for every community, for good. ``translations``
     names its catalogue folder when it is not ``translations/`` beside the module.
+    ``needs_paid_plan``: where the platform bills communities (docs/billing.md), the module
+    can only be switched on by a community on a paid plan; without billing it changes
+    nothing.
     """
 
     id: str
@@ -38,6 +41,7 @@ class PluginMeta:
     order: int = 100  # position in menus and on the settings page
     always_on: bool = False  # enabled for every community, cannot be switched off
     translations: str | None = None  # folder with the plugin's Babel catalogues
+    needs_paid_plan: bool = False  # only on a paid plan, where the platform bills
 
 
 @dataclass(frozen=True)

@@ -108,6 +108,10 @@ def _plugin_rows() -> list[dict]:
             "record": record,
             "enabled": record.id in gw.enabled,
             "has_settings": bool(gw.host.settings_schema(record.id)),
+            # What the plan says (None without billing): shown beside a module that is off.
+            "plan_refusal": None
+            if record.id in gw.enabled or not record.active
+            else gw.plan_refusal(record.id),
         }
         for record in sorted(
             gw.host.plugins.values(), key=lambda r: ((r.meta.order if r.meta else 999), r.id)
@@ -184,6 +188,8 @@ def _dependency_problem(plugin_id: str, turn_on: bool) -> str | None:
         missing = [p for p in record.meta.requires if p not in enabled]
         if missing:
             return _("Turn on %(modules)s first.", modules=", ".join(missing))
+        if plugin_id not in enabled:  # the plan is one more input (docs/billing.md)
+            return gateway().plan_refusal(plugin_id)
         return None
     needed_by = [p.id for p in host().active() if p.id in enabled and plugin_id in p.meta.requires]
     if needed_by:
@@ -285,9 +291,7 @@ def member_search():
         return str(option_tags(found))
     full = shows_full_email()
     matches = [(m, member_label(m, full)) for m in found]
-    return render_template(
-        "community/member_search.html", q=q, matches=matches, limit=SEARCH_LIMIT
-    )
+    return render_template("community/member_search.html", q=q, matches=matches, limit=SEARCH_LIMIT)
 
 
 def _role_names() -> dict[str, str]:

@@ -4,16 +4,28 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from core.billing.plans import billing_enabled, effective_plan, plans
 from core.community import audit
 from core.community.provisioning import create_community_with_admin, slug_taken
 from core.extensions import db
+from core.models import Subscription
 from core.plugins.gateway import host
 from core.services.pagination import paginate
+from core.services.time import utcnow
 from core.web.auth import send_invitation
 from core.web.forms import CommunityForm, CommunityProfileForm
 from tenants.context import all_tenants, community_scope
@@ -68,8 +80,42 @@ def console():
         communities=communities,
         counts=counts,
         modules=modules,
+        billing=_billing_of(ids),
         q=q,
         page=page,
+    )
+
+
+def _billing_of(ids: list[int]) -> dict | None:
+    """Each listed community's plan, state and next invoice (one query; None: billing
+    is off)."""
+    if not billing_enabled():
+        return None
+    rows = {
+        row.tenant_id: row
+        for row in db.session.execute(
+            db.select(Subscription).where(Subscription.tenant_id.in_(ids))
+        ).scalars()
+    }
+    now = utcnow()
+    return {
+        tenant_id: {"plan": effective_plan(rows.get(tenant_id), now), "row": rows.get(tenant_id)}
+        for tenant_id in ids
+    }
+
+
+@bp.route("/billing")
+@operator_required
+def billing():
+    """The plans communities can choose, and whether Stripe is set up (docs/billing.md)."""
+    return render_template(
+        "operator/billing.html",
+        billing_on=billing_enabled(),
+        plans=plans(),
+        webhook_secret=bool(current_app.config.get("STRIPE_WEBHOOK_SECRET")),
+        webhook_url=url_for("billing_webhook.stripe_webhook", _external=True),
+        grace_days=current_app.config.get("BILLING_GRACE_DAYS", 14),
+        past_due_days=current_app.config.get("BILLING_PAST_DUE_DAYS", 7),
     )
 
 

@@ -1,7 +1,7 @@
 """street and district offices, their communities and accounts, figure snapshots
 
 Revision ID: 0008_core
-Revises: 0005_core
+Revises: 0007_core
 Create Date: 2026-11-30 12:40:00
 
 """
@@ -13,7 +13,7 @@ from core.services.time import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = "0008_core"
-down_revision = "0005_core"
+down_revision = "0007_core"
 branch_labels = None
 depends_on = None
 
