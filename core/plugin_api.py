@@ -58,6 +58,9 @@ from core.services.parsing import (
     parse_int,
     parse_time,
 )
+from core.services.photos import KINDS as PHOTO_KINDS
+from core.services.photos import MAX_EDGE as PHOTO_MAX_EDGE
+from core.services.photos import Photo, PhotoError, PhotoStore
 from core.services.time import DEFAULT_TIMEZONE, UTCDateTime, to_local, utcnow
 from core.sqlite import writes_on_get
 from core.web.form_feedback import form_success, show_messages_in
@@ -110,7 +113,12 @@ __all__ = [
     "DATE_MAX",
     "DATE_MIN",
     "DEFAULT_TIMEZONE",
+    "PHOTO_KINDS",
+    "PHOTO_MAX_EDGE",
     "PLUGIN_API_VERSION",
+    "Photo",
+    "PhotoError",
+    "PhotoStore",
     "BaseForm",
     "ExportColumn",
     "ExportTable",
