@@ -102,6 +102,8 @@ class IdempotencyKey(TenantScoped, db.Model):
     key: Mapped[str] = mapped_column(sa.String(64))
     result_id: Mapped[int] = mapped_column(ID_TYPE)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class Notification(TenantScoped, db.Model):
     """One message to one person in one community: the bell and the list read these.
 

@@ -90,19 +90,26 @@ class PhotoStore:
             ) from exc
 
     def accept(
-        self, uploads: Iterable, into: list[Photo], *, max_photos: int, max_bytes: int
+        self,
+        uploads: Iterable,
+        into: list[Photo],
+        *,
+        max_photos: int,
+        max_bytes: int,
+        limit: int | None = None,
     ) -> list[str]:
         """Check a form's file uploads (werkzeug ``FileStorage``): each good one is added
         to ``into`` (which may already hold kept photos), up to ``max_photos`` in all.
         Returns the messages for the files refused (too many, too large, no photo); the
         good ones are accepted even when another fails, so a second try never asks for
-        the same photo twice."""
+        the same photo twice. ``limit`` is the number the "at most" message names when
+        ``max_photos`` is what is left of it (photos stored before)."""
         errors: list[str] = []
         for upload in uploads or ():
             if not getattr(upload, "filename", ""):
                 continue  # an empty file input
             if len(into) >= max_photos:
-                errors.append(_l("At most %(n)d photos.", n=max_photos))
+                errors.append(_l("At most %(n)d photos.", n=limit or max_photos))
                 break
             data = upload.read(max_bytes + 1)
             if len(data) > max_bytes:

@@ -285,9 +285,7 @@ def member_search():
         return str(option_tags(found))
     full = shows_full_email()
     matches = [(m, member_label(m, full)) for m in found]
-    return render_template(
-        "community/member_search.html", q=q, matches=matches, limit=SEARCH_LIMIT
-    )
+    return render_template("community/member_search.html", q=q, matches=matches, limit=SEARCH_LIMIT)
 
 
 def _role_names() -> dict[str, str]:
