@@ -245,6 +245,8 @@ def approve(log: HourLog, actor_id: int) -> int | None:
             table.c.tenant_id == current_tenant_id(),
             table.c.id == log.id,
             table.c.status == "pending",
+            # the minutes the points and the month totals were computed from
+            table.c.minutes == log.minutes,
         )
         .values(
             status="approved",
