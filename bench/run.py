@@ -64,9 +64,20 @@ class Server:
         self.log = open(RESULTS / f"gunicorn-{name}.log", "w")  # noqa: SIM115
         self.process = subprocess.Popen(
             [
-                sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "sync",
-                "-b", f"127.0.0.1:{self.port}", "--log-level", "warning",
-                "--chdir", str(ROOT), app_spec,
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-w",
+                str(workers),
+                "-k",
+                "sync",
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "warning",
+                "--chdir",
+                str(ROOT),
+                app_spec,
             ],
             env={**os.environ, **env},
             stdout=self.log,
@@ -211,8 +222,18 @@ def wrk(base: str, requests: list[Req], connections: int, duration: float, limit
     try:
         out = subprocess.run(
             [
-                "wrk", "-t", str(threads), "-c", str(connections),
-                "-d", f"{max(1, round(duration))}s", "--timeout", "10s", "-s", f.name, base,
+                "wrk",
+                "-t",
+                str(threads),
+                "-c",
+                str(connections),
+                "-d",
+                f"{max(1, round(duration))}s",
+                "--timeout",
+                "10s",
+                "-s",
+                f.name,
+                base,
             ],
             capture_output=True,
             text=True,
@@ -327,9 +348,7 @@ def run_scale(scale: str, args, installed: frozenset[str]) -> dict:
     pages = [p for p in PAGES if p.plugin == "core" or p.plugin in installed]
     writes = [w for w in WRITES if w.plugin in installed]
     statements = count_statements(url, pages, writes)
-    minimal_url = (
-        url if os.environ.get("DATABASE_URL") else f"sqlite:///{RESULTS / 'minimal.db'}"
-    )
+    minimal_url = url if os.environ.get("DATABASE_URL") else f"sqlite:///{RESULTS / 'minimal.db'}"
     from bench.baselines import prepare_minimal
     from bench.data import normalise_url
 
@@ -401,10 +420,14 @@ def _mix(pages: list[Page], writes: list[Write], people: dict) -> list[Req]:
 # ----- the report ---------------------------------------------------------------------------
 def table(results: dict) -> str:
     scales = list(results["scales"])
-    head = "| page | " + " | ".join(
-        f"{s} req/s | {s} × minimal | {s} p50/p95/p99 ms | {s} errors | {s} statements"
-        for s in scales
-    ) + " | single request × minimal |"
+    head = (
+        "| page | "
+        + " | ".join(
+            f"{s} req/s | {s} × minimal | {s} p50/p95/p99 ms | {s} errors | {s} statements"
+            for s in scales
+        )
+        + " | single request × minimal |"
+    )
     lines = [head, "|" + " --- |" * (1 + 5 * len(scales) + 1)]
     names = list(results["scales"][scales[0]]["pages"])
     labels = {p.name: p.label for p in PAGES} | {

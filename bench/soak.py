@@ -76,10 +76,20 @@ def set_up(cluster: PostgresCluster, users: int, instance: Path) -> list[tuple[s
     """Roles, schema, two communities with requests and notices on, and the people:
     [(email, slug, role)]."""
     cluster.sql_file(ROOT / "deploy" / "postgres-setup.sql", owner_password="o", app_password="a")
-    env = {**os.environ, "DATABASE_URL": cluster.url("gongzhi_owner", "gongzhi"),
-           "GONGZHI_INSTANCE": str(instance), "SECRET_KEY": "soak", "FLASK_APP": "wsgi.py"}
-    subprocess.run([sys.executable, "-m", "flask", "db", "upgrade"], cwd=ROOT, env=env,
-                   check=True, capture_output=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": cluster.url("gongzhi_owner", "gongzhi"),
+        "GONGZHI_INSTANCE": str(instance),
+        "SECRET_KEY": "soak",
+        "FLASK_APP": "wsgi.py",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "flask", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     from core import create_app
     from core.community.provisioning import create_community
     from core.extensions import db
@@ -87,14 +97,24 @@ def set_up(cluster: PostgresCluster, users: int, instance: Path) -> list[tuple[s
     from tenants.context import community_scope
     from tenants.models import Membership
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": cluster.url("gongzhi_app", "gongzhi"),
-                      "SECRET_KEY": "soak", "INSTANCE_DIR": str(instance),
-                      "CACHE_TYPE": "NullCache", "RATELIMIT_STORAGE_URI": "memory://"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": cluster.url("gongzhi_app", "gongzhi"),
+            "SECRET_KEY": "soak",
+            "INSTANCE_DIR": str(instance),
+            "CACHE_TYPE": "NullCache",
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+    )
     people = []
     with app.app_context():
         for n, slug in enumerate(COMMUNITIES):
-            tenant = create_community(slug=slug, name_zh=f"社区{n}", name_en=f"Community {n}",
-                                      plugins=["requests", "notices"])
+            tenant = create_community(
+                slug=slug,
+                name_zh=f"社区{n}",
+                name_en=f"Community {n}",
+                plugins=["requests", "notices"],
+            )
             for k in range(n, users, len(COMMUNITIES)):
                 role = "staff" if k < len(COMMUNITIES) else "member"
                 person = User(email=f"p{k}@{slug}.example", name=f"居民{k}")
@@ -142,8 +162,12 @@ def person(base: str, email: str, slug: str, role: str, run: Run, seed: int) -> 
         page = call("sign-in form", "GET", "/login")
         if page is None or page.status_code != 200:
             return False
-        done = call("sign in", "POST", "/login",
-                    data={"email": email, "password": PASSWORD, "csrf_token": _csrf(page.text)})
+        done = call(
+            "sign in",
+            "POST",
+            "/login",
+            data={"email": email, "password": PASSWORD, "csrf_token": _csrf(page.text)},
+        )
         return done is not None and done.status_code == 302
 
     def file_report(number: int) -> None:
@@ -152,8 +176,13 @@ def person(base: str, email: str, slug: str, role: str, run: Run, seed: int) -> 
             return
         key = re.search(r'name="idempotency_key" type="hidden" value="(\w+)"', form.text).group(1)
         title = f"soak {email} {number}"
-        data = {"title": title, "building": "1栋", "contact_preference": "message",
-                "idempotency_key": key, "csrf_token": _csrf(form.text)}
+        data = {
+            "title": title,
+            "building": "1栋",
+            "contact_preference": "message",
+            "idempotency_key": key,
+            "csrf_token": _csrf(form.text),
+        }
         for _ in range(30):  # as a person would: send again until it is taken
             answer = call("file report", "POST", f"/c/{slug}/requests/new", data=data)
             if answer is not None and answer.status_code == 302:
@@ -198,11 +227,13 @@ def check_data(cluster: PostgresCluster, run: Run) -> dict:
     with engine.connect() as conn:
         rows = conn.execute(text("select title, count(*) from requests_request group by title"))
         stored = dict(rows.all())
-        without_step = conn.execute(text(
-            "select count(*) from requests_request r where not exists (select 1 from "
-            "requests_step s where s.tenant_id = r.tenant_id and s.request_id = r.id "
-            "and s.action = 'received')"
-        )).scalar()
+        without_step = conn.execute(
+            text(
+                "select count(*) from requests_request r where not exists (select 1 from "
+                "requests_step s where s.tenant_id = r.tenant_id and s.request_id = r.id "
+                "and s.action = 'received')"
+            )
+        ).scalar()
         keys = conn.execute(text("select count(*) from core_idempotency_keys")).scalar()
     engine.dispose()
     titles = [title for _, title in run.accepted.values()]
@@ -219,6 +250,7 @@ def check_data(cluster: PostgresCluster, run: Run) -> dict:
 def classify(run: Run) -> dict:
     """Errors: any answer >= 500 or failed connection outside the fault windows; inside
     them, what was seen (503s while PostgreSQL is down are expected)."""
+
     def window_of(at: float) -> str | None:
         for name, (begin, end) in run.windows.items():
             if begin <= at <= end:
@@ -248,9 +280,14 @@ def main() -> None:
     with PostgresCluster() as cluster, RedisServer() as redis_server:
         print(f"setting up: PostgreSQL on {cluster.port}, Redis on {redis_server.port}")
         people = set_up(cluster, args.users, instance)
-        env = {"DATABASE_URL": cluster.url("gongzhi_app", "gongzhi"), "SECRET_KEY": "soak",
-               "REDIS_URL": redis_server.url, "SESSION_COOKIE_SECURE": "0",
-               "LOGIN_RATE_LIMIT": "100000 per minute", "GONGZHI_INSTANCE": str(instance)}
+        env = {
+            "DATABASE_URL": cluster.url("gongzhi_app", "gongzhi"),
+            "SECRET_KEY": "soak",
+            "REDIS_URL": redis_server.url,
+            "SESSION_COOKIE_SECURE": "0",
+            "LOGIN_RATE_LIMIT": "100000 per minute",
+            "GONGZHI_INSTANCE": str(instance),
+        }
         server = Gunicorn(env, workers=args.workers, log=instance / "gunicorn.log").start()
         try:
             run = Run()
@@ -265,8 +302,7 @@ def main() -> None:
             faults = [
                 (0.30, "worker killed", lambda: _kill_worker(server), 5),
                 (0.50, "PostgreSQL down", lambda: _pause(cluster.stop, cluster.start, 10), 25),
-                (0.75, "Redis down", lambda: _pause(redis_server.stop, redis_server.start,
-                                                   20), 25),
+                (0.75, "Redis down", lambda: _pause(redis_server.stop, redis_server.start, 20), 25),
             ]
             for share, name, act, settle in faults:
                 _sleep_until(run, seconds * share)
@@ -319,7 +355,8 @@ def summary(args, run: Run, data: dict, rss_start: dict, rss_end: dict) -> str:
         f"end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores).",
         f"* Errors outside the fault windows (5xx or no answer): "
         f"{sum(seen['errors'].values())}"
-        + (f" ({dict(seen['errors'])})" if seen["errors"] else "") + ".",
+        + (f" ({dict(seen['errors'])})" if seen["errors"] else "")
+        + ".",
     ]
     for name, counts in seen["during"].items():
         shown = ", ".join(f"{'no answer' if s == 0 else s}: {n}" for s, n in sorted(counts.items()))
@@ -328,20 +365,30 @@ def summary(args, run: Run, data: dict, rss_start: dict, rss_end: dict) -> str:
     for o in run.outcomes:
         if o.status and o.status < 500:
             by_action.setdefault(o.action, []).append(o.seconds * 1000)
-    lines.append("* Median by action: " + ", ".join(
-        f"{action} {statistics.median(ms):.0f} ms" for action, ms in sorted(by_action.items())
-    ) + ".")
+    lines.append(
+        "* Median by action: "
+        + ", ".join(
+            f"{action} {statistics.median(ms):.0f} ms" for action, ms in sorted(by_action.items())
+        )
+        + "."
+    )
     lines.append(
         f"* Reports accepted: {data['accepted']}; stored: {data['stored']}; missing: "
         f"{data['missing']}; stored twice: {data['duplicated']}; without their first "
         f"timeline step: {data['without first step']}."
     )
     kept = [pid for pid in rss_start if pid in rss_end]
-    lines.append("* Worker memory (RSS, start → end): " + "; ".join(
-        f"{rss_start[p] / 1024:.0f} → {rss_end[p] / 1024:.0f} MB" for p in kept
-    ) + ("; the replacement of the killed worker ended at "
-         + ", ".join(f"{rss_end[p] / 1024:.0f} MB" for p in rss_end if p not in rss_start)
-         if any(p not in rss_start for p in rss_end) else "") + ".")
+    lines.append(
+        "* Worker memory (RSS, start → end): "
+        + "; ".join(f"{rss_start[p] / 1024:.0f} → {rss_end[p] / 1024:.0f} MB" for p in kept)
+        + (
+            "; the replacement of the killed worker ended at "
+            + ", ".join(f"{rss_end[p] / 1024:.0f} MB" for p in rss_end if p not in rss_start)
+            if any(p not in rss_start for p in rss_end)
+            else ""
+        )
+        + "."
+    )
     return "\n".join(lines)
 
 
@@ -349,7 +396,7 @@ def write_doc(report: str) -> None:
     doc = DOC.read_text()
     block = f"{START}\n## soak and faults\n\n{report}\n{END}"
     if START in doc:
-        doc = doc[: doc.index(START)] + block + doc[doc.index(END) + len(END):]
+        doc = doc[: doc.index(START)] + block + doc[doc.index(END) + len(END) :]
     else:
         doc = doc.rstrip("\n") + "\n\n" + block + "\n"
     DOC.write_text(doc)

@@ -60,6 +60,9 @@ from core.services.parsing import (
     parse_int,
     parse_time,
 )
+from core.services.photos import KINDS as PHOTO_KINDS
+from core.services.photos import MAX_EDGE as PHOTO_MAX_EDGE
+from core.services.photos import Photo, PhotoError, PhotoStore
 from core.services.stripe_support import (
     StripeWebhookError,
     stripe_client,
@@ -123,7 +126,12 @@ __all__ = [
     "DATE_MAX",
     "DATE_MIN",
     "DEFAULT_TIMEZONE",
+    "PHOTO_KINDS",
+    "PHOTO_MAX_EDGE",
     "PLUGIN_API_VERSION",
+    "Photo",
+    "PhotoError",
+    "PhotoStore",
     "BaseForm",
     "ExportColumn",
     "ExportTable",

@@ -36,8 +36,11 @@ def _unique_keys(table: sa.Table) -> list[tuple[str, list[str]]]:
         for c in table.constraints
         if isinstance(c, sa.UniqueConstraint)
     ]
-    keys += [(i.name or "unnamed index", [col.name for col in i.columns]) for i in table.indexes
-             if i.unique]
+    keys += [
+        (i.name or "unnamed index", [col.name for col in i.columns])
+        for i in table.indexes
+        if i.unique
+    ]
     keys += [(col.name, [col.name]) for col in table.c if col.unique]
     return keys
 
@@ -79,8 +82,10 @@ def distribution_problems(tables: list[sa.Table]) -> list[str]:
         for column in table.c:
             points_at_id = any(fk.column.name == "id" for fk in column.foreign_keys)
             named_id = column.name == "id" or column.name.endswith("_id")
-            if (column.primary_key or points_at_id or named_id) and isinstance(
-                column.type, sa.Integer
-            ) and not _is_64_bit(column):
+            if (
+                (column.primary_key or points_at_id or named_id)
+                and isinstance(column.type, sa.Integer)
+                and not _is_64_bit(column)
+            ):
                 problems.append(f"{table.name}.{column.name}: a 32-bit id on PostgreSQL")
     return problems

@@ -39,8 +39,18 @@ def generate(platform: Platform) -> None:
     created = platform.now - timedelta(days=3 * 365)
     platform.insert(
         "tenants",
-        ("id", "slug", "name_zh", "name_en", "kind", "households", "timezone",
-         "default_locale", "open_registration", "created_at"),
+        (
+            "id",
+            "slug",
+            "name_zh",
+            "name_en",
+            "kind",
+            "households",
+            "timezone",
+            "default_locale",
+            "open_registration",
+            "created_at",
+        ),
         (
             (
                 c.id,

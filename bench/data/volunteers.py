@@ -7,7 +7,8 @@ are measured. Its first resident (the bench's ``resident``) is a keen volunteer 
 share of those logs, so their own page has a long history to stay fast with. Nine logs in
 ten are approved and earn points (hours × rate × multiplier, rounded half up, as the
 plugin does); every award is a ledger entry and each balance is the sum of its entries
-(``flask volunteers balances check`` passes on the generated data).
+(``flask volunteers balances check`` passes on the generated data), and the kept month
+totals are those of the logs (``flask volunteers totals check`` passes too).
 """
 
 from __future__ import annotations
@@ -162,6 +163,9 @@ def generate(platform: Platform) -> None:
     )
 
     balances: dict[tuple[int, int], int] = {}
+    # The kept month totals (volunteers_month_total), as the plugin keeps them:
+    # (community, user, month) -> [approved minutes, services, pending minutes, points].
+    months: dict[tuple[int, int, str], list[int]] = {}
     entries: list[tuple] = []
     log_id = 0
 
@@ -204,6 +208,17 @@ def generate(platform: Platform) -> None:
                 rate, pct = rates[category_id]
                 points = _points(minutes, rate, pct) if status == "approved" else 0
                 reviewed = ends + timedelta(hours=rng.randrange(1, 48))
+                work_date = starts.astimezone(ZONE).date()
+                if status != "rejected":
+                    kept = months.setdefault(
+                        (c.id, user_id, work_date.replace(day=1).isoformat()), [0, 0, 0, 0]
+                    )
+                    if status == "approved":
+                        kept[0] += minutes
+                        kept[1] += 1
+                        kept[3] += points
+                    else:
+                        kept[2] += minutes
                 if points:
                     key = (c.id, user_id)
                     balances[key] = balances.get(key, 0) + points
@@ -229,7 +244,7 @@ def generate(platform: Platform) -> None:
                     status,
                     starts,
                     ends,
-                    starts.astimezone(ZONE).date().isoformat(),
+                    work_date.isoformat(),
                     minutes,
                     "",
                     "当天未到场" if status == "rejected" else "",
@@ -275,6 +290,11 @@ def generate(platform: Platform) -> None:
             (tenant_id, first_item[tenant_id], "东北大米 5kg", user_id, points, "handed_over", when)
             for tenant_id, user_id, points, when in redemptions
         ),
+    )
+    platform.insert(
+        "volunteers_month_total",
+        ("tenant_id", "user_id", "month", "minutes", "services", "pending_minutes", "points"),
+        ((t, u, m, *sums) for (t, u, m), sums in months.items()),
     )
     platform.insert(
         "volunteers_balance",

@@ -28,7 +28,8 @@ def add_invitation(email: str, role: str) -> str:
             email=email.strip().lower(),
             role=role,
             token_hash=hash_token(token),
-            invited_by_id=current_user.id if getattr(current_user, "is_authenticated", False)
+            invited_by_id=current_user.id
+            if getattr(current_user, "is_authenticated", False)
             else None,
             expires_at=utcnow() + timedelta(days=current_app.config["INVITATION_DAYS"]),
         )

@@ -174,6 +174,8 @@ def resolve_member(text: str) -> list[MemberInfo]:
     ).scalars()
     named = [_info(m) for m in exact]
     return named or search_members(text)
+
+
 def members_with_permission(permission: str) -> list[MemberInfo]:
     """Members of the community in scope who hold ``permission`` (roles and plugins'
     decisions, as ``has_permission`` answers), e.g. whom to notify of new work."""

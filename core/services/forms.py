@@ -115,9 +115,7 @@ class TimeField(_Parsed, wtforms.TimeField):
             return
         self.data = parse_time(valuelist[0])
         if self.data is None and str(valuelist[0]).strip():
-            raise ValueError(
-                self.invalid_value_message or gettext("Enter a time such as 09:30.")
-            )
+            raise ValueError(self.invalid_value_message or gettext("Enter a time such as 09:30."))
 
 
 _UPGRADES: dict[type, type] = {

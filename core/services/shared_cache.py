@@ -71,8 +71,7 @@ class ResilientRedisCache(RedisCache):
             self._missed_invalidation |= invalidates
         if first:
             log.warning(
-                "Redis unreachable (%s: %s); serving without the shared cache, retrying every"
-                " %g s",
+                "Redis unreachable (%s: %s); serving without the shared cache, retrying every %g s",
                 type(exc).__name__,
                 exc,
                 RETRY_SECONDS,

@@ -29,7 +29,7 @@ def gongzhi_extra_plugins() -> dict:
 
 
 @pytest.fixture
-def gongzhi_config(gongzhi_db_url) -> dict:
+def gongzhi_config(gongzhi_db_url, tmp_path_factory) -> dict:
     """Config overrides for the test app. Override to change one, e.g. to enable CSRF."""
     return {
         "TESTING": True,
@@ -44,6 +44,7 @@ def gongzhi_config(gongzhi_db_url) -> dict:
         "REMEMBER_COOKIE_SECURE": False,
         "SERVER_NAME": "localhost",
         "DEFAULT_PLUGINS": [],
+        "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),  # photos (PhotoStore)
     }
 
 

@@ -125,12 +125,34 @@ class PostgresCluster:
 
     def start(self) -> PostgresCluster:
         if not self._initialised:
-            self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres",
-                      "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
+            self._run(
+                "initdb",
+                "-D",
+                str(self.data),
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+            )
             self._initialised = True
         options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.dir} -c fsync=off"
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w",
-                  "-t", "30", "start")
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.log),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "30",
+            "start",
+        )
         wait_for_port(self.port)
         return self
 
@@ -149,9 +171,26 @@ class PostgresCluster:
     def sql(self, statement: str, database: str = "postgres", user: str = "postgres") -> str:
         """Run SQL with psql (autocommit, stops at the first error); returns its output."""
         result = subprocess.run(
-            ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p",
-             str(self.port), "-U", user, "-d", database, "-At", "-c", statement],
-            capture_output=True, text=True,
+            [
+                "psql",
+                "-X",
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                user,
+                "-d",
+                database,
+                "-At",
+                "-c",
+                statement,
+            ],
+            capture_output=True,
+            text=True,
         )
         if result.returncode != 0:
             raise RuntimeError(f"psql failed: {result.stderr.strip()}")
@@ -161,9 +200,26 @@ class PostgresCluster:
         """Run an SQL file with psql as the superuser, ``-v name=value`` for each variable."""
         defines = [arg for name, value in variables.items() for arg in ("-v", f"{name}={value}")]
         result = subprocess.run(
-            ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p",
-             str(self.port), "-U", "postgres", "-d", "postgres", *defines, "-f", str(path)],
-            capture_output=True, text=True,
+            [
+                "psql",
+                "-X",
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                "postgres",
+                "-d",
+                "postgres",
+                *defines,
+                "-f",
+                str(path),
+            ],
+            capture_output=True,
+            text=True,
         )
         if result.returncode != 0:
             raise RuntimeError(f"psql -f {path} failed: {result.stderr.strip()}")
@@ -193,9 +249,24 @@ class Gunicorn:
     def start(self) -> Gunicorn:
         out = open(self.log, "ab") if self.log else subprocess.DEVNULL  # noqa: SIM115
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", str(self.workers), "-b",
-             f"127.0.0.1:{self.port}", "--graceful-timeout", "5", "--timeout", "60", "wsgi:app"],
-            cwd=ROOT, env=self.env, stdout=out, stderr=out,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-w",
+                str(self.workers),
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "--graceful-timeout",
+                "5",
+                "--timeout",
+                "60",
+                "wsgi:app",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=out,
+            stderr=out,
         )
         wait_for_port(self.port, timeout=60, process=self.process)
         return self
@@ -262,7 +333,8 @@ class HAProxy:
         path.write_text(self.config())
         self.process = subprocess.Popen(
             ["haproxy", "-db", "-f", str(path)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         wait_for_port(self.port, process=self.process)
         return self

@@ -89,7 +89,9 @@ def record_failure(email: str) -> int:
     db.session.commit()
     if wait:
         log.warning(
-            "sign-in locked for %ss after %s failures (from %s)", wait, failures,
+            "sign-in locked for %ss after %s failures (from %s)",
+            wait,
+            failures,
             request.remote_addr,
         )
     return wait
@@ -101,10 +103,8 @@ def forget(email: str) -> None:
 
 
 def wait_message(seconds: int) -> str:
-    """"Try again in 2 minutes" in the user's language, the wait rounded up."""
+    """ "Try again in 2 minutes" in the user's language, the wait rounded up."""
     if seconds >= 60:
         seconds = 60 * math.ceil(seconds / 60)
     wait = format_timedelta(timedelta(seconds=seconds))
-    return _(
-        "Too many failed sign-ins for this account. Please try again in %(wait)s.", wait=wait
-    )
+    return _("Too many failed sign-ins for this account. Please try again in %(wait)s.", wait=wait)

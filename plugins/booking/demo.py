@@ -1,13 +1,15 @@
 """Demo data: the rooms named in the seeds (排练室, 音乐室, 书法室, 大讲堂, 生日室,
-近邻活动室), open evenings and weekends, a registered social organisation, and a week of
-realistic bookings (choir on Tuesday evening, calligraphy class on Saturday …)."""
+近邻活动室), open evenings and weekends, a drawn photo of each, a registered social
+organisation, and a week of realistic bookings (choir on Tuesday evening, calligraphy
+class on Saturday …)."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, time, timedelta
 
 from core.plugin_api import db, to_local, utcnow
-from plugins.booking import rules, workflow
+from plugins.booking import photos, rules, workflow
 from plugins.booking.models import Closure, OpeningHours, Organisation, Space
 
 EVENINGS_AND_WEEKENDS = {
@@ -57,6 +59,9 @@ def add_demo_bookings(tenant, users: dict) -> None:
             for o, c in periods
         )
         spaces.append(space)
+    for index, space in enumerate(spaces):
+        picture = photos.store.process(_drawn_room(index), "demo.png")
+        photos.add(space, [picture], space.name, users["member"].id)
     member = users["member"]
     org = Organisation(name="微益坊·夕阳红合唱团", contact_id=member.id, free=True, priority=True)
     db.session.add(org)
@@ -80,3 +85,29 @@ def add_demo_bookings(tenant, users: dict) -> None:
                 workflow.place(req, details, now)
             except rules.Refused:
                 continue  # the past (early in the week) or a closure: skip that one
+
+
+WALLS = [(235, 222, 200), (214, 230, 240), (240, 225, 225), (228, 236, 214), (236, 230, 245)]
+
+
+def _drawn_room(index: int) -> bytes:
+    """A small drawn picture of a room (wall, floor, window, tables): cheap demo photos."""
+    from PIL import Image, ImageDraw
+
+    width, height = 640, 420
+    image = Image.new("RGB", (width, height), WALLS[index % len(WALLS)])
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 280, width, height), fill=(170, 130, 90))  # wooden floor
+    for x in range(0, width, 80):
+        draw.line((x, 280, x - 60, height), fill=(150, 112, 76), width=2)
+    draw.rectangle((60, 50, 260, 200), fill=(190, 220, 245), outline=(255, 255, 255), width=8)
+    draw.line((160, 50, 160, 200), fill=(255, 255, 255), width=6)
+    for n in range(3):  # tables with chairs
+        left = 300 + n * 105 - index * 10
+        draw.rectangle((left, 250, left + 80, 265), fill=(120, 80, 50))
+        draw.rectangle((left + 8, 265, left + 14, 320), fill=(100, 66, 40))
+        draw.rectangle((left + 66, 265, left + 72, 320), fill=(100, 66, 40))
+        draw.rectangle((left + 25, 290, left + 55, 300), fill=(60, 110, 160))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,7 +21,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from core.plugin_api import BaseForm, MemberField, optional_id
 from plugins.booking.i18n import _, _l
-from plugins.booking.models import CLAIM_MINUTES
+from plugins.booking.models import CLAIM_MINUTES, MAX_SPACE_PHOTOS
+from plugins.booking.photos import MAX_PHOTO_MB, store
 
 WEEKDAYS = (
     _l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"),
@@ -221,3 +223,40 @@ class ReasonForm(BaseForm):
 
 class CancelForm(BaseForm):
     reason = StringField(_l("Message (optional)"), validators=[Optional(), Length(max=300)])
+
+
+class SpacePhotosForm(BaseForm):
+    """Photos for a space: checked by content; good ones are kept when another fails."""
+
+    photos = MultipleFileField(
+        _l("Photos (JPEG, PNG or WebP)"),
+        render_kw={"accept": "image/jpeg,image/png,image/webp"},
+    )
+    caption = StringField(
+        _l("What they show (optional)"),
+        validators=[Optional(), Length(max=120)],
+        render_kw={"placeholder": _l("e.g. The stage seen from the door")},
+    )
+
+    def __init__(self, *args, stored: int = 0, kept=(), user_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.room = max(0, MAX_SPACE_PHOTOS - stored)
+        # Photos kept from an earlier try (this person's tokens; others' are dropped).
+        self.photo_files = store.kept_photos(kept, user_id)[: self.room]
+
+    def validate_photos(self, field):
+        if self.room == 0:
+            raise ValidationError(
+                _("This space has %(n)d photos already; remove one first.", n=MAX_SPACE_PHOTOS)
+            )
+        errors = store.accept(
+            field.data or [],
+            self.photo_files,
+            max_photos=self.room,
+            max_bytes=MAX_PHOTO_MB * 1024 * 1024,
+            limit=MAX_SPACE_PHOTOS,
+        )
+        if errors:
+            raise ValidationError(" ".join(str(e) for e in errors))
+        if not self.photo_files:
+            raise ValidationError(_("Choose one or more photos."))

@@ -1,5 +1,5 @@
 """Tables of the booking plugin (邻里中心): spaces and their rules, opening hours,
-closures, registered social organisations, bookings and the slot claims that make a
+closures, photos, registered social organisations, bookings and the slot claims that make a
 double booking impossible.
 
 No double booking is a rule of the database, on both databases alike: every booking that
@@ -70,6 +70,28 @@ class Space(TenantScoped, db.Model):
     def use_list(self) -> list[str]:
         words = [w.strip() for w in self.uses.replace("，", ",").split(",")]
         return [w for w in words if w]
+
+
+MAX_SPACE_PHOTOS = 6
+
+
+class SpacePhoto(TenantScoped, db.Model):
+    """A photo of a space (not personal data), in the order staff gave; the file lives in
+    the platform's photo store under ``stored_name``."""
+
+    __tablename__ = "booking_space_photo"
+    __tenant_table_args__ = (
+        tenant_foreign_key("space_id", "booking_space", ondelete="CASCADE"),
+        sa.Index("ix_booking_space_photo_space", "tenant_id", "space_id", "position"),
+    )
+
+    space_id: Mapped[int] = mapped_column(ID_TYPE)
+    stored_name: Mapped[str] = mapped_column(sa.String(64))
+    content_type: Mapped[str] = mapped_column(sa.String(32))
+    size: Mapped[int] = mapped_column(default=0)
+    caption: Mapped[str] = mapped_column(sa.String(120), default="")
+    position: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class OpeningHours(TenantScoped, db.Model):

@@ -82,8 +82,7 @@ def check(slug: str | None) -> None:
         wrong += bool(found)
     if wrong:
         raise click.ClickException(
-            f"{wrong} communities' counts differ from their requests: "
-            "flask requests counts rebuild"
+            f"{wrong} communities' counts differ from their requests: flask requests counts rebuild"
         )
     click.echo("the counts agree with the requests")
 

@@ -126,9 +126,7 @@ class Request(TenantScoped, db.Model):
 
     category_id: Mapped[int | None] = mapped_column(ID_TYPE)
     kind: Mapped[str | None] = mapped_column(sa.String(8), active_history=True)
-    status: Mapped[str] = mapped_column(
-        sa.String(12), default="received", active_history=True
-    )
+    status: Mapped[str] = mapped_column(sa.String(12), default="received", active_history=True)
     owner: Mapped[str] = mapped_column(  # unit, committee, service
         sa.String(120), default="", active_history=True
     )
@@ -228,9 +226,7 @@ class CountTotal(TenantScoped, db.Model):
     kinds × statuses × days, not by the number of requests."""
 
     __tablename__ = "requests_count_total"
-    __tenant_table_args__ = (
-        sa.UniqueConstraint("tenant_id", "kind", "status", "close_day"),
-    )
+    __tenant_table_args__ = (sa.UniqueConstraint("tenant_id", "kind", "status", "close_day"),)
 
     kind: Mapped[str] = mapped_column(sa.String(8))  # "" when not classified
     status: Mapped[str] = mapped_column(sa.String(12))
@@ -246,9 +242,7 @@ class CountMonth(TenantScoped, db.Model):
     """Requests by month received (community time), kind and status: the monthly chart."""
 
     __tablename__ = "requests_count_month"
-    __tenant_table_args__ = (
-        sa.UniqueConstraint("tenant_id", "month", "kind", "status"),
-    )
+    __tenant_table_args__ = (sa.UniqueConstraint("tenant_id", "month", "kind", "status"),)
 
     month: Mapped[str] = mapped_column(sa.String(7))
     kind: Mapped[str] = mapped_column(sa.String(8))

@@ -1,4 +1,4 @@
-"""``flask volunteers …``: the ledger check."""
+"""``flask volunteers …``: the ledger check and the month totals check."""
 
 from __future__ import annotations
 
@@ -19,15 +19,9 @@ def check_balances(slug: str | None) -> None:
     difference."""
     from plugins.volunteers.ledger import mismatches
 
-    select = db.select(Tenant).order_by(Tenant.id)
-    if slug:
-        select = select.where(Tenant.slug == slug)
-    with all_tenants():
-        tenants = list(db.session.execute(select).scalars())
-        db.session.commit()
     wrong = 0
     checked = 0
-    for tenant in tenants:
+    for tenant in _tenants(slug):
         with community_scope(tenant.id):
             if "volunteers" not in enabled_plugins():
                 continue
@@ -41,3 +35,46 @@ def check_balances(slug: str | None) -> None:
     if wrong:
         raise SystemExit(1)
     click.echo(f"balances match their entries in {checked} communities")
+
+
+totals_cli = AppGroup("totals", help="Kept month totals of volunteer hours.")
+volunteers_cli.add_command(totals_cli)
+
+
+@totals_cli.command("check")
+@click.option("--community", "slug", default=None, help="Only this community (its slug).")
+@click.option("--repair", is_flag=True, help="Rewrite the totals of a community that differs.")
+def check_totals(slug: str | None, repair: bool) -> None:
+    """Compare every kept month total (approved and pending minutes, services, points) with
+    the sums over the hour logs; exit 1 on a difference (after --repair: rewritten)."""
+    from plugins.volunteers import monthly
+
+    wrong = 0
+    checked = 0
+    for tenant in _tenants(slug):
+        with community_scope(tenant.id):
+            if "volunteers" not in enabled_plugins():
+                continue
+            checked += 1
+            found = monthly.mismatches()
+            for user_id, month, kept, total in found:
+                wrong += 1
+                click.echo(f"{tenant.slug}: user {user_id} {month:%Y-%m} kept {kept} != {total}")
+            if found and repair:
+                monthly.rebuild()
+                db.session.commit()
+                click.echo(f"{tenant.slug}: totals rewritten from the logs")
+            db.session.rollback()
+    if wrong and not repair:
+        raise SystemExit(1)
+    click.echo(f"month totals checked in {checked} communities: {wrong} differences")
+
+
+def _tenants(slug: str | None) -> list[Tenant]:
+    select = db.select(Tenant).order_by(Tenant.id)
+    if slug:
+        select = select.where(Tenant.slug == slug)
+    with all_tenants():
+        tenants = list(db.session.execute(select).scalars())
+        db.session.commit()
+    return tenants

@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from core.plugin_api import db
-from plugins.volunteers import clock, hours
+from plugins.volunteers import clock, hours, monthly
 from plugins.volunteers.models import (
     Activity,
     HourLog,
@@ -99,17 +99,19 @@ def add_demo(tenant, users: dict) -> None:
         )
         db.session.add(log)
         db.session.flush()
+        monthly.moved(log, None, ("pending", log.minutes, 0))
         hours.approve(log, staff)
-    db.session.add(
-        HourLog(
-            user_id=member2,
-            category_id=categories[1].id,
-            source="self",
-            status="pending",
-            starts_at=at(-1, 15),
-            ends_at=at(-1, 17),
-            work_date=today - timedelta(days=1),
-            minutes=120,
-            note="帮 5栋 王奶奶取药、买菜",
-        )
+    reported = HourLog(
+        user_id=member2,
+        category_id=categories[1].id,
+        source="self",
+        status="pending",
+        starts_at=at(-1, 15),
+        ends_at=at(-1, 17),
+        work_date=today - timedelta(days=1),
+        minutes=120,
+        note="帮 5栋 王奶奶取药、买菜",
     )
+    db.session.add(reported)
+    db.session.flush()
+    monthly.moved(reported, None, ("pending", reported.minutes, 0))

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from core.plugin_api import community_lock, current_tenant, current_tenant_id, db, to_local
-from plugins.volunteers import clock, ledger, notifying
+from plugins.volunteers import clock, ledger, monthly, notifying
 from plugins.volunteers.i18n import _
 from plugins.volunteers.models import Activity, HourLog, ServiceCategory
 from plugins.volunteers.points import hours_text, points_for
@@ -65,6 +65,7 @@ def close_forgotten(user_id: int) -> None:
         log.status = "pending"
         log.note = _("No check-out: counted until the activity's end.")
         db.session.flush()
+        monthly.moved(log, ("open", 0, 0), ("pending", log.minutes, 0))
 
 
 def _overlapping(user_id: int, starts: datetime, ends: datetime) -> HourLog | None:
@@ -148,6 +149,7 @@ def self_report(
     )
     db.session.add(log)
     db.session.flush()
+    monthly.moved(log, None, ("pending", minutes, 0))
     notifying.to_review(log)
     return log
 
@@ -220,6 +222,7 @@ def check_out(user_id: int, activity: Activity) -> HourLog:
     if changed != 1:
         raise HoursError(_("This code was already used: you checked in and out of this activity."))
     db.session.refresh(log)
+    monthly.moved(log, ("open", 0, 0), ("pending", minutes, 0))
     notifying.to_review(log)
     return log
 
@@ -242,6 +245,8 @@ def approve(log: HourLog, actor_id: int) -> int | None:
             table.c.tenant_id == current_tenant_id(),
             table.c.id == log.id,
             table.c.status == "pending",
+            # the minutes the points and the month totals were computed from
+            table.c.minutes == log.minutes,
         )
         .values(
             status="approved",
@@ -253,6 +258,7 @@ def approve(log: HourLog, actor_id: int) -> int | None:
     ).rowcount
     if changed != 1:
         return None
+    monthly.moved(log, ("pending", log.minutes, 0), ("approved", log.minutes, points))
     if points:
         ledger.post(
             log.user_id,
@@ -276,19 +282,27 @@ def reject(
     log: HourLog, actor_id: int, reason: str, allowed: tuple[str, ...] = ("pending",)
 ) -> bool:
     table = HourLog.__table__
-    changed = db.session.execute(
-        sa.update(table)
-        .where(
-            table.c.tenant_id == current_tenant_id(),
-            table.c.id == log.id,
-            table.c.status.in_(allowed),
-        )
-        .values(
-            status="rejected", reason=reason[:300], reviewed_by_id=actor_id, reviewed_at=clock.now()
-        )
-    ).rowcount
-    if changed != 1:
+    # One status at a time, so the kept month totals know exactly what the log was.
+    for before in allowed:
+        changed = db.session.execute(
+            sa.update(table)
+            .where(
+                table.c.tenant_id == current_tenant_id(),
+                table.c.id == log.id,
+                table.c.status == before,
+            )
+            .values(
+                status="rejected",
+                reason=reason[:300],
+                reviewed_by_id=actor_id,
+                reviewed_at=clock.now(),
+            )
+        ).rowcount
+        if changed == 1:
+            break
+    else:
         return False
-    db.session.refresh(log)
+    db.session.refresh(log)  # minutes and points are not changed by a rejection
+    monthly.moved(log, (before, log.minutes, log.points), ("rejected", log.minutes, log.points))
     notifying.rejected(log)
     return True

@@ -126,6 +126,8 @@ class HourLog(TenantScoped, db.Model):
         sa.Index("ix_volunteers_hour_log_user", "tenant_id", "user_id", "id"),
         sa.Index("ix_volunteers_hour_log_status", "tenant_id", "status", "id"),
         sa.Index("ix_volunteers_hour_log_date", "tenant_id", "status", "work_date", "user_id"),
+        # a volunteer's first and last approved day: two index probes, not a scan
+        sa.Index("ix_volunteers_hour_log_user_days", "tenant_id", "user_id", "status", "work_date"),
     )
 
     user_id: Mapped[int] = member_column(nullable=False, index=False)
@@ -143,6 +145,26 @@ class HourLog(TenantScoped, db.Model):
     reviewed_by_id: Mapped[int | None] = member_column()
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class MonthTotal(TenantScoped, db.Model):
+    """A volunteer's kept totals for one month of work dates (``month``: its first day):
+    always the sums over their hour logs of that month (``monthly.py`` changes them in the
+    transaction of each write; ``flask volunteers totals check`` compares). The volunteer's
+    page and the leaderboard read these instead of every log."""
+
+    __tablename__ = "volunteers_month_total"
+    __tenant_table_args__ = (
+        sa.UniqueConstraint("tenant_id", "user_id", "month", name="uq_volunteers_month_total"),
+        sa.Index("ix_volunteers_month_total_month", "tenant_id", "month", "user_id"),
+    )
+
+    user_id: Mapped[int] = member_column(nullable=False, index=False)
+    month: Mapped[date] = mapped_column(sa.Date)
+    minutes: Mapped[int] = mapped_column(sa.BigInteger, default=0)  # approved
+    services: Mapped[int] = mapped_column(default=0)  # approved logs
+    pending_minutes: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    points: Mapped[int] = mapped_column(sa.BigInteger, default=0)  # awarded with the hours
 
 
 class Balance(TenantScoped, db.Model):

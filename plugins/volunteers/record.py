@@ -1,8 +1,8 @@
 """A volunteer's record: totals, honours, the leaderboard and certificates.
 
-Every function here is a fixed number of queries, whatever the number of logs: sums and
-the top rows are computed by the database (indexes on ``(tenant_id, user_id, id)`` and
-``(tenant_id, status, work_date, user_id)``).
+Every function here is a fixed number of queries, whatever the number of logs: totals and
+the leaderboard read the kept month totals (``monthly.py``), not the logs; the first and
+last approved day are index probes on ``(tenant_id, user_id, status, work_date)``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from core.plugin_api import db, get_members, plugin_settings
 from plugins.volunteers import clock
 from plugins.volunteers.hours import local_date
-from plugins.volunteers.models import Certificate, HourLog, Profile
+from plugins.volunteers.models import Certificate, HourLog, MonthTotal, Profile
 
 PERIODS = ("month", "year", "all")
 LEADERBOARD_SIZE = 20
@@ -33,17 +33,22 @@ class Totals:
 
 
 def totals(user_id: int) -> Totals:
-    approved = HourLog.status == "approved"
+    """The volunteer's figures from their kept month totals (a row per month they served),
+    the first and last approved day by two index probes: one statement, whatever the
+    number of logs."""
+    approved_days = sa.select(HourLog.work_date).where(
+        HourLog.user_id == user_id, HourLog.status == "approved"
+    )
+    first = approved_days.order_by(HourLog.work_date).limit(1).scalar_subquery()
+    last = approved_days.order_by(HourLog.work_date.desc()).limit(1).scalar_subquery()
     row = db.session.execute(
         sa.select(
-            sa.func.coalesce(sa.func.sum(sa.case((approved, HourLog.minutes), else_=0)), 0),
-            sa.func.coalesce(sa.func.sum(sa.case((approved, 1), else_=0)), 0),
-            sa.func.coalesce(
-                sa.func.sum(sa.case((HourLog.status == "pending", HourLog.minutes), else_=0)), 0
-            ),
-            sa.func.min(sa.case((approved, HourLog.work_date))),
-            sa.func.max(sa.case((approved, HourLog.work_date))),
-        ).where(HourLog.user_id == user_id)
+            sa.func.coalesce(sa.func.sum(MonthTotal.minutes), 0),
+            sa.func.coalesce(sa.func.sum(MonthTotal.services), 0),
+            sa.func.coalesce(sa.func.sum(MonthTotal.pending_minutes), 0),
+            first,
+            last,
+        ).where(MonthTotal.user_id == user_id)
     ).one()
     return Totals(int(row[0]), int(row[1]), int(row[2]), row[3], row[4])
 
@@ -92,23 +97,24 @@ class Rank:
 
 def leaderboard(period: str, limit: int = LEADERBOARD_SIZE) -> list[Rank]:
     """Approved hours per volunteer in the period, most first; those who opted out are
-    left out. Two queries (the ranking, then the names)."""
-    minutes = sa.func.sum(HourLog.minutes).label("minutes")
+    left out. Two queries (the ranking over the kept month totals, then the names):
+    periods start on the first of a month, so whole months add up exactly."""
+    minutes = sa.func.sum(MonthTotal.minutes).label("minutes")
     select = (
-        sa.select(HourLog.user_id, minutes, sa.func.sum(HourLog.points))
-        .where(HourLog.status == "approved")
+        sa.select(MonthTotal.user_id, minutes, sa.func.sum(MonthTotal.points))
         .where(
-            HourLog.user_id.not_in(
+            MonthTotal.user_id.not_in(
                 sa.select(Profile.user_id).where(Profile.leaderboard_opt_out.is_(True))
             )
         )
-        .group_by(HourLog.user_id)
-        .order_by(minutes.desc(), HourLog.user_id)
+        .group_by(MonthTotal.user_id)
+        .having(sa.func.sum(MonthTotal.services) > 0)
+        .order_by(minutes.desc(), MonthTotal.user_id)
         .limit(limit)
     )
     start = period_start(period)
     if start is not None:
-        select = select.where(HourLog.work_date >= start)
+        select = select.where(MonthTotal.month >= start)
     rows = db.session.execute(select).all()
     people = get_members(r[0] for r in rows)
     out = []

@@ -18,20 +18,23 @@ def test_the_check_names_what_would_block_distribution():
     big = sa.BigInteger
     sa.Table("tenants", meta, sa.Column("id", big, primary_key=True))
     sa.Table(
-        "x_parent", meta,
+        "x_parent",
+        meta,
         sa.Column("id", big, primary_key=True),
         sa.Column("tenant_id", big, sa.ForeignKey("tenants.id"), nullable=False),
         sa.Column("token_hash", sa.String(64), unique=True),  # tenant_invitations, before
         sa.UniqueConstraint("tenant_id", "id"),
     )
     sa.Table(
-        "x_child", meta,
+        "x_child",
+        meta,
         sa.Column("id", sa.Integer, primary_key=True),  # 32-bit
         sa.Column("tenant_id", big, sa.ForeignKey("tenants.id"), nullable=False),
         sa.Column("parent_id", big, sa.ForeignKey("x_parent.id")),  # no tenant_id in the key
     )
     sa.Table(
-        "x_reference", meta,
+        "x_reference",
+        meta,
         sa.Column("id", big, primary_key=True),
         sa.Column("parent_id", big, sa.ForeignKey("x_parent.id")),
     )

@@ -203,9 +203,9 @@ def _invitations(app, slug: str) -> list[Invitation]:
     with app.app_context(), all_tenants():
         return list(
             db.session.execute(
-                db.select(Invitation).join(Tenant, Tenant.id == Invitation.tenant_id).where(
-                    Tenant.slug == slug
-                )
+                db.select(Invitation)
+                .join(Tenant, Tenant.id == Invitation.tenant_id)
+                .where(Tenant.slug == slug)
             ).scalars()
         )
 

@@ -163,6 +163,8 @@ def test_upgrade_still_works_when_a_migrated_plugin_is_no_longer_active(
 def test_plugins_migrate_names_an_unknown_plugin(app):
     result = app.test_cli_runner().invoke(args=["plugins", "migrate", "nosuch", "-m", "x"])
     assert result.exit_code == 1 and "nosuch: no such plugin is installed" in result.output
+
+
 def test_ids_become_64_bit_on_a_database_migrated_before(gongzhi_config, scratch_url):
     """An existing deployment (policies in place, 32-bit serials) upgrades to 64-bit ids,
     sequences included: a sequence left at INTEGER would still stop at 2^31 - 1."""
@@ -174,9 +176,15 @@ def test_ids_become_64_bit_on_a_database_migrated_before(gongzhi_config, scratch
     with app.app_context(), db.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), db.metadata) == []
         if is_postgres(scratch_url):
-            narrow = conn.execute(
-                text("select sequencename from pg_sequences where data_type <> 'bigint'::regtype")
-            ).scalars().all()
+            narrow = (
+                conn.execute(
+                    text(
+                        "select sequencename from pg_sequences where data_type <> 'bigint'::regtype"
+                    )
+                )
+                .scalars()
+                .all()
+            )
             assert narrow == []
             policies = conn.execute(text("select count(*) from pg_policies")).scalar()
             assert policies == len(rls_tables(conn))

@@ -204,9 +204,7 @@ def _destructive(action: str) -> bool:
     return bool(re.search(r"/(delete|remove)$|/settings/modules/[^/]+$", action))
 
 
-def test_every_form_field_with_arbitrary_text_numbers_and_dates(
-    app, filled, login, community
-):
+def test_every_form_field_with_arbitrary_text_numbers_and_dates(app, filled, login, community):
     _as_operator_too(app, filled)
     client = login(filled)
     forms: dict[tuple, dict] = {}  # one per route and set of fields

@@ -118,14 +118,18 @@ def test_from_an_empty_cluster_to_a_plugin_added_after_the_first_deploy(
     plain = create_engine(cluster.url("gongzhi_app", "gongzhi"))
     with plain.begin() as conn:  # RLS forced: no community set, no rows; no DDL for the app
         assert conn.execute(text("select count(*) from requests_request")).scalar() == 0
-        unforced = conn.execute(
-            text(
-                "select c.relname from pg_class c join pg_attribute a on a.attrelid = c.oid "
-                "where a.attname = 'tenant_id' and c.relkind = 'r' "
-                "and c.relnamespace = 'public'::regnamespace "
-                "and not (c.relrowsecurity and c.relforcerowsecurity)"
+        unforced = (
+            conn.execute(
+                text(
+                    "select c.relname from pg_class c join pg_attribute a on a.attrelid = c.oid "
+                    "where a.attname = 'tenant_id' and c.relkind = 'r' "
+                    "and c.relnamespace = 'public'::regnamespace "
+                    "and not (c.relrowsecurity and c.relforcerowsecurity)"
+                )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
         assert unforced == []
     with plain.begin() as conn, pytest.raises(Exception, match="permission denied"):
         conn.execute(text("create table app_made (id int)"))

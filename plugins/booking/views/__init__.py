@@ -88,4 +88,4 @@ def page(template: str, **context) -> str:
     return render(template, **helpers(), **context)
 
 
-from plugins.booking.views import feeds, manage, report, resident  # noqa: E402,F401  (routes)
+from plugins.booking.views import feeds, manage, photos, report, resident  # noqa: E402,F401  (routes)

@@ -29,6 +29,7 @@ from plugins.booking.forms import BookForm, CancelForm
 from plugins.booking.i18n import _
 from plugins.booking.labels import typed
 from plugins.booking.models import Booking, Organisation, Space
+from plugins.booking.photos import photos_of
 from plugins.booking.views import booking_or_404, bp, can_manage, page, space_or_404, today, tz
 
 
@@ -79,7 +80,8 @@ def space(space_id: int):
     status = 422 if error else 200
     if request.htmx:
         return page("booking/_week.html", **context), status
-    return page("booking/space.html", **context), status
+    photos = photos_of([space.id]).get(space.id, [])
+    return page("booking/space.html", photos=photos, **context), status
 
 
 def _organisations() -> list[Organisation]:
@@ -277,4 +279,5 @@ def public_free():
         "booking/free.html",
         spaces=spaces,
         days=calendar.weeks(spaces, first, 7, tz(), utcnow(), None),
+        photos=photos_of([s.id for s in spaces]),
     )

@@ -17,9 +17,10 @@ from tests.plugins.booking.helpers import BASE, add_space, next_weekday
 
 HEADER = 2  # the signed-in header: unread notifications, pending join requests (staff)
 PAGES = {  # name: (path, most statements); the base is the community, settings, membership
-    "week": ("/spaces/{space}?week={day}", 8 + HEADER),  # + space, hours, closures, bookings
+    # + space, hours, closures, bookings, the space's photos (one query for all)
+    "week": ("/spaces/{space}?week={day}", 9 + HEADER),
     "rooms, one day": ("/?day={day}", 8 + HEADER),
-    "public free slots": ("/free", 8 + HEADER),
+    "public free slots": ("/free", 9 + HEADER),  # + every listed space's photos, at once
     "day sheet": ("/manage/day?day={day}", 6 + HEADER),
     "to approve": ("/manage/pending", 5 + HEADER),
     "figures": ("/manage/report?from={monday}&to={sunday}", 9 + HEADER),

@@ -48,9 +48,7 @@ def assert_counts_match(tenant_id: int, now: datetime) -> None:
             assert ledger.figures_from_counts(filters, targets, now) == ledger.figures(
                 from_rows, targets, now
             )
-            assert counts.monthly(months, kind, status) == ledger.monthly_counts(
-                from_rows, months
-            )
+            assert counts.monthly(months, kind, status) == ledger.monthly_counts(from_rows, months)
 
 
 OPERATIONS = st.lists(

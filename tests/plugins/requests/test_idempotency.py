@@ -51,9 +51,7 @@ def test_a_repeated_submit_finds_the_first_report(app, requests_on, member, logi
     assert len(_stored(app, requests_on)) == 2
 
 
-def test_simultaneous_submits_with_one_key_store_one_report(
-    app, requests_on, make_user, login
-):
+def test_simultaneous_submits_with_one_key_store_one_report(app, requests_on, make_user, login):
     """Two tabs (or a proxy retrying) send the same form at the same instant: each thread
     passes the "already stored?" check before the other commits; the database's unique key
     keeps one, the loser is rolled back whole and answers the winner's request."""

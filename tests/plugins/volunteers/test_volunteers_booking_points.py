@@ -73,9 +73,7 @@ def test_points_are_not_offered_without_enough_of_them_or_when_the_community_say
 
     grant(in_community, community, member.id, 100)
     enable_plugin(community, "volunteers", points_per_yuan=0)
-    assert KEY not in member_client.get(f"{BASE}/spaces/{paid_space}/book").get_data(
-        as_text=True
-    )
+    assert KEY not in member_client.get(f"{BASE}/spaces/{paid_space}/book").get_data(as_text=True)
 
 
 def test_without_the_volunteers_plugin_points_are_not_offered(

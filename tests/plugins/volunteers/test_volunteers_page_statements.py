@@ -14,6 +14,7 @@ from volunteers_helpers import BASE
 
 from core.extensions import db
 from core.testing import is_postgres
+from plugins.volunteers import monthly
 from plugins.volunteers.models import Balance, Entry, HourLog, Profile
 from tenants.context import community_scope
 
@@ -103,6 +104,7 @@ def _logs(app, community, user_ids: list[int], category_id: int, count: int, off
                     sa.insert(Balance.__table__),
                     [{"tenant_id": community.id, "user_id": user_id, "balance": points}],
                 )
+        monthly.rebuild()  # the kept month totals of the bulk-loaded logs
         db.session.commit()
 
 
