@@ -24,7 +24,7 @@ meta = PluginMeta(
         "en": "Residents book the centre's rooms, evenings and weekends included: one room "
         "for many uses, on-line or at the desk, with usage figures.",
     },
-    api=">=1.3,<2",
+    api=">=1.4,<2",  # 1.4: PhotoStore, figures for the offices
     order=30,
 )
 

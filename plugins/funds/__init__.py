@@ -24,7 +24,7 @@ meta = PluginMeta(
         "en": "Community funds: donations at the desk and on-line, grant applications "
         "approved by two people, a double-entry ledger and a public account of every yuan.",
     },
-    api=">=1.3,<2",
+    api=">=1.4,<2",  # 1.4: stripe_client, csrf_exempt, figures for the offices
     order=50,
 )
 

@@ -38,7 +38,7 @@ meta = PluginMeta(
         "en": "Residents report matters; staff triage them as red, orange or yellow "
         "(the three-matters triage), the requester checks the result; ledger and public board.",
     },
-    api=">=1.3,<2",  # 1.3: member_column, MemberField
+    api=">=1.4,<2",  # 1.4: PhotoStore, send_to_office, figures for the offices
     order=20,
 )
 

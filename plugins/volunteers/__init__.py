@@ -26,7 +26,7 @@ meta = PluginMeta(
         "en": "Volunteer activities, QR check-in, approved hours earn points, the points "
         "shop, each volunteer's record and certificates.",
     },
-    api=">=1.3,<2",
+    api=">=1.4,<2",  # 1.4: figures for the offices
     order=30,
 )
 
