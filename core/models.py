@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -102,6 +102,8 @@ class IdempotencyKey(TenantScoped, db.Model):
     key: Mapped[str] = mapped_column(sa.String(64))
     result_id: Mapped[int] = mapped_column(ID_TYPE)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class Notification(TenantScoped, db.Model):
     """One message to one person in one community: the bell and the list read these.
 
@@ -155,3 +157,30 @@ class SignInFailure(db.Model):
     failures: Mapped[int] = mapped_column(default=0)
     last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class SharedTemplate(db.Model):
+    """A template the platform's operator publishes for many communities at once (a
+    county's pay scale, a district's form): one row per version. Global, not a
+    community's: communities adopt one by storing its ``key`` in their own tables, and
+    read the version in force on a date (``core.community.shared_templates``). Versions
+    are never changed or removed; a new one is published with its own effective date."""
+
+    __tablename__ = "core_shared_templates"
+    __table_args__ = (
+        sa.UniqueConstraint("plugin_id", "kind", "key", "version"),
+        sa.CheckConstraint("version >= 1", name="version"),
+        sa.Index("ix_core_shared_templates_lookup", "plugin_id", "kind", "key", "effective_from"),
+    )
+
+    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
+    plugin_id: Mapped[str] = mapped_column(sa.String(64))
+    kind: Mapped[str] = mapped_column(sa.String(64))
+    key: Mapped[str] = mapped_column(sa.String(64))
+    version: Mapped[int] = mapped_column()
+    effective_from: Mapped[date] = mapped_column(sa.Date)
+    payload: Mapped[dict] = mapped_column(sa.JSON)
+    published_by: Mapped[int | None] = mapped_column(
+        ID_TYPE, sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -25,6 +25,14 @@ from core.community.members import (
     members_with_permission,
 )
 from core.community.notifications import notify
+from core.community.shared_templates import (
+    NotOperator,
+    TemplateVersion,
+    publish_shared_template,
+    shared_template_in_force,
+    shared_template_versions,
+    shared_templates,
+)
 from core.community.permissions import has_permission, membership, public, requires
 from core.extensions import db
 from core.plugins.gateway import Unavailable, enabled_plugins, gateway, plugin_settings
@@ -119,6 +127,7 @@ __all__ = [
     "IdempotencyKeyField",
     "MemberInfo",
     "NavItem",
+    "NotOperator",
     "Once",
     "NotificationKind",
     "Permission",
@@ -129,6 +138,7 @@ __all__ = [
     "Tenant",
     "TenantScopeError",
     "TenantScoped",
+    "TemplateVersion",
     "Translator",
     "Unavailable",
     "UTCDateTime",
@@ -175,9 +185,13 @@ __all__ = [
     "pgettext",
     "plugin_settings",
     "public",
+    "publish_shared_template",
     "render",
     "run_once",
     "show_messages_in",
+    "shared_template_in_force",
+    "shared_template_versions",
+    "shared_templates",
     "requires",
     "tenant_foreign_key",
     "tenant_scope",
