@@ -10,7 +10,7 @@ POST_LABELS = {
     "deputy": _l("Deputy"),
     "worker": _l("Full-time worker"),
 }
-AREA_LABELS = {"urban": _l("city community"), "rural": _l("town (集镇) community")}
+AREA_LABELS = {"urban": _l("city community"), "rural": _l("town community")}
 CERTIFICATE_LABELS = {
     "": _l("none"),
     "junior": _l("junior social worker"),

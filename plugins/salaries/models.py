@@ -148,7 +148,7 @@ class Run(TenantScoped, db.Model):
 
     __tablename__ = "salaries_run"
     __tenant_table_args__ = (
-        tenant_foreign_key("adjusts_id", "salaries_run", ondelete="RESTRICT"),
+        tenant_foreign_key("adjusts_id", "salaries_run", ondelete="CASCADE"),
         sa.UniqueConstraint("tenant_id", "regular_month", name="uq_salaries_run_month"),
         sa.CheckConstraint(_in("kind", RUN_KINDS), name="kind"),
         sa.CheckConstraint(_in("status", RUN_STATUSES), name="status"),
@@ -186,7 +186,7 @@ class Payslip(TenantScoped, db.Model):
     __tablename__ = "salaries_payslip"
     __tenant_table_args__ = (
         tenant_foreign_key("run_id", "salaries_run", ondelete="CASCADE"),
-        tenant_foreign_key("worker_id", "salaries_worker", ondelete="RESTRICT"),
+        tenant_foreign_key("worker_id", "salaries_worker", ondelete="CASCADE"),
         sa.UniqueConstraint("tenant_id", "run_id", "worker_id", name="uq_salaries_payslip"),
         sa.Index("ix_salaries_payslip_member", "tenant_id", "member_id", "run_id"),
     )
