@@ -6,7 +6,15 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    ValidationError,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from core.plugin_api import BaseForm, MemberField, optional_id
@@ -38,7 +46,7 @@ class MonthField(StringField):
 
     def pre_validate(self, form):
         if self.data and parse_month(self.data) is None:
-            raise ValueError(_("Write the month like 2026-11."))
+            raise ValidationError(_("Write the month like 2026-11."))
 
 
 class YuanField(StringField):
@@ -46,15 +54,15 @@ class YuanField(StringField):
 
     def pre_validate(self, form):
         if self.data and parse_yuan(self.data) is None:
-            raise ValueError(_("Write an amount in yuan, like 2900 or 2900.50."))
+            raise ValidationError(_("Write an amount in yuan, like 2900 or 2900.50."))
 
     @property
     def fen(self) -> int:
         return parse_yuan(self.data or "0") or 0
 
 
-def _choices(labels: dict) -> list[tuple[str, str]]:
-    return [(k, str(v)) for k, v in labels.items()]
+def _choices(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice(k, v) for k, v in labels.items()]
 
 
 class ScaleForm(BaseForm):
@@ -103,8 +111,8 @@ class AdoptForm(BaseForm):
     )
 
     def validate_template_key(self, field) -> None:
-        if field.data not in [c[0] for c in field.choices]:
-            raise ValueError(_("Choose one of the shared scales offered."))
+        if field.data not in [c.value for c in field.choices]:
+            raise ValidationError(_("Choose one of the shared scales offered."))
 
 
 class WorkerForm(BaseForm):
@@ -178,8 +186,8 @@ class WorkerItemForm(BaseForm):
     )
 
     def validate_item_id(self, field) -> None:
-        if field.data is None or field.data not in [c[0] for c in field.choices]:
-            raise ValueError(_("Choose one of the items offered."))
+        if field.data is None or field.data not in [c.value for c in field.choices]:
+            raise ValidationError(_("Choose one of the items offered."))
 
 
 class RunForm(BaseForm):

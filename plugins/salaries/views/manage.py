@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import redirect, request, url_for
 from flask_login import current_user
+from wtforms import SelectChoice
 from sqlalchemy.exc import IntegrityError
 
 from core.plugin_api import (
@@ -72,7 +73,7 @@ def _scale_page(form: ScaleForm, adopt: AdoptForm, status: int = 200):
 def _adopt_form() -> AdoptForm:
     form = AdoptForm()
     form.template_key.choices = [
-        (t.key, f"{t.payload.get('name') or t.key} (v{t.version})")
+        SelectChoice(t.key, f"{t.payload.get('name') or t.key} (v{t.version})")
         for t in shared_templates(PLUGIN, KIND)
     ]
     return form
@@ -189,9 +190,9 @@ def _worker_page(worker: Worker, forms: dict, status: int = 200):
     ), status  # fmt: skip
 
 
-def _item_choices() -> list[tuple[int, str]]:
+def _item_choices() -> list[SelectChoice]:
     return [
-        (i.id, i.name)
+        SelectChoice(i.id, i.name)
         for i in db.session.execute(
             db.select(Item).where(Item.active.is_(True)).order_by(Item.name)
         ).scalars()
