@@ -16,7 +16,16 @@ from datetime import date
 
 from core.plugin_api import current_tenant, db, plugin_settings
 from plugins.salaries.models import POSTS, Assignment, Worker
-from plugins.salaries.payroll import community_rules, compute, load_inputs
+from plugins.salaries.payroll import (
+    Inputs,
+    assignment_rows,
+    community_rules,
+    compute,
+    in_force,
+    item_rows,
+    month_end,
+    worker_rows,
+)
 from plugins.salaries.scales import scale_in_force
 
 
@@ -72,14 +81,17 @@ def year_plan(year: int) -> Plan:
     plan = Plan(year)
     rules = community_rules()
     area = current_tenant().kind
+    december = date(year, 12, 1)
+    workers, assignments = worker_rows(month_end(december)), assignment_rows(december)
+    items, given = item_rows()
     for month_number in range(1, 13):
         month = date(year, month_number, 1)
         scale = scale_in_force(month)
         if scale is None:
             plan.months_without_scale.append(month_number)
             continue
-        inputs = load_inputs(month)
-        inputs.scores = {}
+        started = [w for w in workers if w[3] <= month_end(month)]
+        inputs = Inputs(started, in_force(assignments, month), items, given, {})
         slips = compute(month, scale, area, rules, inputs)
         for slip in slips:
             plan.by_post[slip.post] += slip.gross_fen

@@ -129,21 +129,41 @@ class Inputs:
     scores: dict[int, int]  # worker id -> the month's appraisal score
 
 
-def load_inputs(month: date) -> Inputs:
-    last = month_end(month)
-    workers = db.session.execute(
-        db.select(Worker.id, Worker.member_id, Worker.name, Worker.start_date,
-                  Worker.certificate)
-        .where(Worker.active.is_(True), Worker.start_date <= last)
-        .order_by(Worker.id)
-    ).all()  # fmt: skip
-    assignment: dict[int, tuple[str, int]] = {}
-    for worker_id, post, level in db.session.execute(
-        db.select(Assignment.worker_id, Assignment.post, Assignment.level)
-        .where(Assignment.effective_from <= month)
-        .order_by(Assignment.worker_id, Assignment.effective_from)
-    ):
-        assignment[worker_id] = (post, level)  # the latest in force wins
+def worker_rows(until: date) -> list[tuple]:
+    """Paid workers who started by ``until``: (id, member_id, name, start_date, certificate)."""
+    return list(
+        db.session.execute(
+            db.select(Worker.id, Worker.member_id, Worker.name, Worker.start_date,
+                      Worker.certificate)
+            .where(Worker.active.is_(True), Worker.start_date <= until)
+            .order_by(Worker.id)
+        ).all()
+    )  # fmt: skip
+
+
+def assignment_rows(until: date) -> list[tuple]:
+    """(worker_id, effective_from, post, level) in force by ``until``, oldest first."""
+    return list(
+        db.session.execute(
+            db.select(Assignment.worker_id, Assignment.effective_from, Assignment.post,
+                      Assignment.level)
+            .where(Assignment.effective_from <= until)
+            .order_by(Assignment.worker_id, Assignment.effective_from)
+        ).all()
+    )  # fmt: skip
+
+
+def in_force(rows: list[tuple], on: date) -> dict[int, tuple[str, int]]:
+    """Each worker's (post, level) on ``on`` from ``assignment_rows`` (the latest wins)."""
+    found: dict[int, tuple[str, int]] = {}
+    for worker_id, effective_from, post, level in rows:
+        if effective_from <= on:
+            found[worker_id] = (post, level)
+    return found
+
+
+def item_rows() -> tuple[list[tuple], dict[tuple[int, int], int]]:
+    """Active items (id, name, kind, amount_fen, everyone) and who is given which."""
     items = db.session.execute(
         db.select(Item.id, Item.name, Item.kind, Item.amount_fen, Item.everyone)
         .where(Item.active.is_(True))
@@ -155,12 +175,18 @@ def load_inputs(month: date) -> Inputs:
             db.select(WorkerItem.worker_id, WorkerItem.item_id, WorkerItem.amount_fen)
         )
     }
+    return list(items), given
+
+
+def load_inputs(month: date) -> Inputs:
+    items, given = item_rows()
     scores = dict(
         db.session.execute(
             db.select(Appraisal.worker_id, Appraisal.score).where(Appraisal.month == month)
         ).all()
     )
-    return Inputs(list(workers), assignment, list(items), given, scores)
+    assignment = in_force(assignment_rows(month), month)
+    return Inputs(worker_rows(month_end(month)), assignment, items, given, scores)
 
 
 def compute(month: date, scale: Scale, area: str, rules: Rules, inputs: Inputs) -> list[Slip]:
