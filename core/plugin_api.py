@@ -25,6 +25,7 @@ from core.community.members import (
     members_with_permission,
 )
 from core.community.notifications import notify
+from core.community.permissions import has_permission, membership, public, requires
 from core.community.shared_templates import (
     NotOperator,
     TemplateVersion,
@@ -33,7 +34,6 @@ from core.community.shared_templates import (
     shared_template_versions,
     shared_templates,
 )
-from core.community.permissions import has_permission, membership, public, requires
 from core.extensions import db
 from core.plugins.gateway import Unavailable, enabled_plugins, gateway, plugin_settings
 from core.plugins.hookspecs import PROJECT

@@ -63,7 +63,8 @@ def notification_kinds():
 def settings_schema():
     return [
         SettingField("junior_allowance_yuan", "int", 200,
-                     _label("初级社工证书津贴（元/月）", "Junior social-worker allowance (yuan/month)"),
+                     _label("初级社工证书津贴（元/月）",
+                            "Junior social-worker allowance (yuan/month)"),
                      minimum=0, maximum=100_000),
         SettingField("intermediate_allowance_yuan", "int", 300,
                      _label("中级社工证书津贴（元/月）",

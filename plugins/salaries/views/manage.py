@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask import redirect, request, url_for
 from flask_login import current_user
-from wtforms import SelectChoice
 from sqlalchemy.exc import IntegrityError
+from wtforms import SelectChoice
 
 from core.plugin_api import (
     audit,
@@ -130,8 +130,12 @@ def _adopt_form_blank(adopt: AdoptForm) -> AdoptForm:
 def workers():
     form = WorkerForm()
     if form.validate_on_submit():
-        worker = Worker(name=form.name.data.strip(), member_id=form.member.data,
-                        start_date=form.start_date.data, certificate=form.certificate.data)  # fmt: skip
+        worker = Worker(
+            name=form.name.data.strip(),
+            member_id=form.member.data,
+            start_date=form.start_date.data,
+            certificate=form.certificate.data,
+        )
         try:
             with db.session.begin_nested():
                 db.session.add(worker)

@@ -75,9 +75,7 @@ def test_workers_see_only_their_own_approved_payslips(
         commit()
         run_id = run.id
         mine, theirs = (
-            db.session.execute(
-                db.select(Payslip.id).where(Payslip.member_id == who)
-            ).scalar_one()
+            db.session.execute(db.select(Payslip.id).where(Payslip.member_id == who)).scalar_one()
             for who in (member.id, other.id)
         )
     client = login(member)
@@ -146,12 +144,27 @@ def test_another_communitys_ids_are_not_found(
         ("/manage/scales", {**SCALE_FORM, "rate_worker_urban": "1,2,3"}, "十个金额"),
         ("/manage/scales", {**SCALE_FORM, "rate_worker_urban": "-2500"}, "十个金额"),
         ("/manage/scales", {**SCALE_FORM, "effective_from": "2026-02-30"}, ""),
-        ("/manage/scales", {"form": "adopt", "template_key": "nope",
-                            "effective_from": "2026-01-01"}, ""),  # fmt: skip
-        ("/manage/workers", {"name": "", "start_date": "2026-01-01", "post": "worker",
-                             "level": "11", "certificate": ""}, "等级为 1 到 10"),  # fmt: skip
-        ("/manage/workers", {"name": "x", "start_date": "x", "post": "boss", "level": "1",
-                             "certificate": ""}, ""),  # fmt: skip
+        (
+            "/manage/scales",
+            {"form": "adopt", "template_key": "nope", "effective_from": "2026-01-01"},
+            "",
+        ),  # fmt: skip
+        (
+            "/manage/workers",
+            {
+                "name": "",
+                "start_date": "2026-01-01",
+                "post": "worker",
+                "level": "11",
+                "certificate": "",
+            },
+            "等级为 1 到 10",
+        ),  # fmt: skip
+        (
+            "/manage/workers",
+            {"name": "x", "start_date": "x", "post": "boss", "level": "1", "certificate": ""},
+            "",
+        ),  # fmt: skip
         ("/manage/items", {"name": "补贴", "kind": "allowance", "amount": "1.234"}, "2900.50"),
         ("/manage/budget?year=abc", None, "不是年份"),
     ],
@@ -186,8 +199,8 @@ def test_bad_input_on_a_worker_page(app, salaries_on, admin_client, in_community
         assert admin_client.post(url, data=data).status_code == 422, data
     assert admin_client.post(url, data={"form": "appraisal", "month": "2026-05",
                                         "score": "95"}).status_code == 303  # fmt: skip
-    assert admin_client.post(url, data={"form": "change", "effective_from": "2026-05-01",
-                                        "post": "director", "level": "4"}).status_code == 303  # fmt: skip
+    change = {"form": "change", "effective_from": "2026-05-01", "post": "director", "level": "4"}
+    assert admin_client.post(url, data=change).status_code == 303
 
 
 def test_a_second_scale_on_the_same_day_is_refused(app, salaries_on, admin_client, in_community):

@@ -10,7 +10,15 @@ from sqlalchemy.exc import IntegrityError
 
 from core.plugin_api import commit, db, publish_shared_template
 from plugins.salaries import runs
-from plugins.salaries.models import Appraisal, Assignment, Item, Payslip, Run, ScaleVersion, WorkerItem
+from plugins.salaries.models import (
+    Appraisal,
+    Assignment,
+    Item,
+    Payslip,
+    Run,
+    ScaleVersion,
+    WorkerItem,
+)
 from plugins.salaries.payroll import Refused, month_slips
 from plugins.salaries.scales import BadScale, publish_template, scale_in_force
 from tests.plugins.salaries.helpers import MONTH, add_scale, add_worker, lines, rates
@@ -54,8 +62,12 @@ def test_shared_template_adopted_and_new_versions_apply_from_their_date(
             commit()
             add_worker()
     with app.app_context():
-        v2 = publish_template("county", "县标准 2026 下半年",
-                              rates({p: (350000, 330000) for p in rates()}), date(2026, 7, 1))
+        v2 = publish_template(
+            "county",
+            "县标准 2026 下半年",
+            rates({p: (350000, 330000) for p in rates()}),
+            date(2026, 7, 1),
+        )
         db.session.commit()
     assert v2.version == 2
     for tenant in (salaries_on, other_community):  # both follow the new version
@@ -78,8 +90,8 @@ def test_a_template_with_bad_rates_is_refused(app):
 def test_only_the_operator_publishes_in_a_request(app, admin, make_user, login):
     from flask_login import login_user
 
-    from core.plugin_api import NotOperator
     from core.models import User
+    from core.plugin_api import NotOperator
 
     operator = make_user("op@example.com", operator=True)
     with app.test_request_context():
@@ -192,7 +204,9 @@ def test_the_run_goes_draft_reviewed_approved_and_is_then_locked(
         assert slip.net_fen == 300000
 
 
-def test_the_database_refuses_an_approver_who_prepared_the_run(app, salaries_on, admin, in_community):
+def test_the_database_refuses_an_approver_who_prepared_the_run(
+    app, salaries_on, admin, in_community
+):
     with in_community(salaries_on):
         db.session.add(Run(month=MONTH, regular_month=MONTH, prepared_by=admin.id,
                            status="approved", approved_by=admin.id))  # fmt: skip
@@ -227,9 +241,11 @@ def test_an_adjusting_run_pays_the_difference(app, salaries_on, admin, approver,
         adjusting = runs.start_adjusting(original, admin.id, "补发证书津贴")
         runs.calculate(adjusting)
         commit()
-        slips = db.session.execute(
-            db.select(Payslip).where(Payslip.run_id == adjusting.id)
-        ).scalars().all()
+        slips = (
+            db.session.execute(db.select(Payslip).where(Payslip.run_id == adjusting.id))
+            .scalars()
+            .all()
+        )
         assert [(s.worker_id, s.lines) for s in slips] == [
             (first, [{"code": "certificate", "label": "junior", "fen": 20000}])
         ]

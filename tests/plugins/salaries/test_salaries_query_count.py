@@ -46,7 +46,7 @@ def _statements(app, client, path: str) -> list[str]:
 def _grow(count: int, worker: int) -> None:
     for i in range(count):
         other = add_worker(f"工作者{i}", level=1 + i % 10, certificate=("", "junior")[i % 2])
-        db.session.add(Appraisal(worker_id=other, month=date(2026, 2, 1) , score=80))
+        db.session.add(Appraisal(worker_id=other, month=date(2026, 2, 1), score=80))
     db.session.add(Appraisal(worker_id=worker, month=date(2026, 1 + count % 11, 1), score=90))
     commit()
 

@@ -50,9 +50,7 @@ def test_the_demo_payslips_carry_the_seed_figures(app):
     assert lines(town["刘社工"])["certificate"] == 20000
 
 
-def test_a_city_community_on_the_county_scale_pays_the_city_figures(
-    app, salaries_on, in_community
-):
+def test_a_city_community_on_the_county_scale_pays_the_city_figures(app, salaries_on, in_community):
     _demo(app)  # publishes the county (旺苍) scale
     with in_community(salaries_on):
         db.session.add(ScaleVersion(effective_from=date(2020, 1, 1), template_key=WANGCANG_KEY))
