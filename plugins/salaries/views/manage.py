@@ -73,7 +73,9 @@ def _scale_page(form: ScaleForm, adopt: AdoptForm, status: int = 200):
 def _adopt_form() -> AdoptForm:
     form = AdoptForm()
     form.template_key.choices = [
-        SelectChoice(t.key, f"{t.payload.get('name') or t.key} (v{t.version})")
+        SelectChoice(
+            t.key, f"{t.payload.get('name') or t.key} (v{t.version})", render_kw={"data-user": ""}
+        )
         for t in shared_templates(PLUGIN, KIND)
     ]
     return form
@@ -196,7 +198,7 @@ def _worker_page(worker: Worker, forms: dict, status: int = 200):
 
 def _item_choices() -> list[SelectChoice]:
     return [
-        SelectChoice(i.id, i.name)
+        SelectChoice(i.id, i.name, render_kw={"data-user": ""})
         for i in db.session.execute(
             db.select(Item).where(Item.active.is_(True)).order_by(Item.name)
         ).scalars()
