@@ -121,18 +121,19 @@ def calculate(run: Run) -> int:
     if run.kind == "adjusting":
         slips = _differences(slips, paid_so_far(run.month))
     db.session.execute(db.delete(Payslip).where(Payslip.run_id == run.id))
-    if slips:
-        db.session.execute(
-            db.insert(Payslip),
-            [
-                {"tenant_id": run.tenant_id, "run_id": run.id, "worker_id": s.worker_id,
-                 "member_id": s.member_id, "name": s.name, "post": s.post, "level": s.level,
-                 "gross_fen": s.gross_fen, "deductions_fen": s.deductions_fen,
-                 "net_fen": s.net_fen, "lines": s.lines}
-                for s in slips
-            ],
+    rows = []
+    for s in slips:
+        deductions = s.deductions_fen
+        gross = s.gross_fen
+        rows.append(
+            {"tenant_id": run.tenant_id, "run_id": run.id, "worker_id": s.worker_id,
+             "member_id": s.member_id, "name": s.name, "post": s.post, "level": s.level,
+             "gross_fen": gross, "deductions_fen": deductions, "net_fen": gross - deductions,
+             "lines": s.lines}
         )  # fmt: skip
-    _claim(run, "draft", workers=len(slips), total_fen=sum(s.net_fen for s in slips))
+    if rows:  # one executemany on the table itself: no ORM bookkeeping per payslip
+        db.session.execute(Payslip.__table__.insert(), rows)
+    _claim(run, "draft", workers=len(rows), total_fen=sum(r["net_fen"] for r in rows))
     audit("salaries.run_calculated", run.month.isoformat(), run=run.id, workers=len(slips))
     return len(slips)
 
