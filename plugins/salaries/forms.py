@@ -70,7 +70,7 @@ class ScaleForm(BaseForm):
     or ten (levels 1 to 10), in yuan."""
 
     effective_from = DateField(_l("In force from"), validators=[DataRequired(_l("Choose a date."))])
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Give the scale a name.")),
+    name = StringField(_l("Scale name"), validators=[DataRequired(_l("Give the scale a name.")),
                                                Length(max=80)])  # fmt: skip
 
     def rates(self) -> dict:
@@ -170,7 +170,7 @@ class AppraisalForm(BaseForm):
 
 
 class ItemForm(BaseForm):
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Name the item.")),
+    name = StringField(_l("Item name"), validators=[DataRequired(_l("Name the item.")),
                                                Length(max=60)])  # fmt: skip
     kind = SelectField(_l("Kind"), choices=_choices(ITEM_KIND_LABELS))
     amount = YuanField(
