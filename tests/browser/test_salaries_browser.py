@@ -27,7 +27,8 @@ def test_scale_payroll_second_approver_and_the_workers_payslip(
     office.goto(f"{base}/c/alpha/salaries/manage/scales")
     office.get_by_label("执行日期").fill("2026-01-01")
     office.get_by_label("标准名称").fill("旺苍县标准")
-    for post, city, town in zip(POSTS, (2900, 2700, 2600, 2500), (2600, 2400, 2300, 2200)):
+    figures = zip(POSTS, (2900, 2700, 2600, 2500), (2600, 2400, 2300, 2200), strict=True)
+    for post, city, town in figures:
         office.get_by_label(f"{post} · {AREAS[0]}").fill(str(city))
         office.get_by_label(f"{post} · {AREAS[1]}").fill(str(town))
     office.get_by_role("button", name="保存薪酬标准").click()
