@@ -73,3 +73,14 @@ def test_a_signed_in_non_operator_may_not_publish(app, member):
         login_user(db.session.get(User, member.id))
         with pytest.raises(NotOperator):
             publish_shared_template("p", "form", "a", {}, date(2026, 1, 1))
+
+
+def test_the_operator_console_lists_them(app, make_user, login, admin):
+    with app.app_context():
+        publish_shared_template("salaries", "scale", "wangcang", {"name": "旺苍县标准"},
+                                date(2026, 1, 1))  # fmt: skip
+        db.session.commit()
+    operator = make_user("op@example.com", operator=True)
+    page = login(operator).get("/operator/templates")
+    assert page.status_code == 200 and "旺苍县标准" in page.text and "wangcang" in page.text
+    assert login(admin).get("/operator/templates").status_code == 403
