@@ -94,12 +94,11 @@ def paid_so_far(month: date) -> dict[int, dict[tuple[str, str], int]]:
 
 
 def _differences(slips: list[Slip], paid: dict) -> list[Slip]:
-    """Each worker's lines minus what was paid: only what changed, workers who left
-    included (their lines reversed)."""
+    """Each worker's lines minus what was paid: only what changed. A worker absent from
+    the month worked out again (no longer paid: the flag is today's, not dated) is left
+    as paid; a line that disappeared for a worker still paid is reversed."""
     out = []
-    seen = set()
     for slip in slips:
-        seen.add(slip.worker_id)
         before = dict(paid.get(slip.worker_id, {}))
         diff = Slip(slip.worker_id, slip.member_id, slip.name, slip.post, slip.level)
         for line in slip.lines:

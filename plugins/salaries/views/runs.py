@@ -36,6 +36,7 @@ def start_run():
         run = runs.start(form.month.month, current_user.id, (form.note.data or "").strip())
         runs.calculate(run)
     except Refused as refusal:
+        db.session.rollback()
         form.month.errors.append(refusal.message)
         return page("salaries/run_new.html", form=form), 409
     commit()

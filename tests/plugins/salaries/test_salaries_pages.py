@@ -223,3 +223,15 @@ def test_budget_and_headcount_pages(app, salaries_on, admin_client, in_community
     assert admin_client.get(BASE + "/manage").status_code == 200
     with in_community(salaries_on):
         assert db.session.execute(db.select(db.func.count(Worker.id))).scalar() == 2
+
+
+def test_a_run_without_a_scale_is_refused_with_a_message(
+    app, salaries_on, admin_client, in_community
+):
+    _csrf_free(app)
+    with in_community(salaries_on):
+        add_worker()
+    response = admin_client.post(BASE + "/manage/runs", data={"month": "2026-03"})
+    assert response.status_code == 409 and "没有执行中的薪酬标准" in response.text
+    with in_community(salaries_on):
+        assert db.session.execute(db.select(db.func.count(Run.id))).scalar() == 0
