@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -204,6 +204,35 @@ class BillingEvent(db.Model):
     event_id: Mapped[str] = mapped_column(sa.String(255), unique=True)
     type: Mapped[str] = mapped_column(sa.String(100))
     processed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+
+
+class SharedTemplate(db.Model):
+    """A template the platform's operator publishes for many communities at once (a
+    county's pay scale, a district's form): one row per version. Global, not a
+    community's: communities adopt one by storing its ``key`` in their own tables, and
+    read the version in force on a date (``core.community.shared_templates``). Versions
+    are never changed or removed; a new one is published with its own effective date."""
+
+    __tablename__ = "core_shared_templates"
+    __table_args__ = (
+        sa.UniqueConstraint("plugin_id", "kind", "key", "version"),
+        sa.CheckConstraint("version >= 1", name="version"),
+        sa.Index("ix_core_shared_templates_lookup", "plugin_id", "kind", "key", "effective_from"),
+    )
+
+    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
+    plugin_id: Mapped[str] = mapped_column(sa.String(64))
+    kind: Mapped[str] = mapped_column(sa.String(64))
+    key: Mapped[str] = mapped_column(sa.String(64))
+    version: Mapped[int] = mapped_column()
+    effective_from: Mapped[date] = mapped_column(sa.Date)
+    payload: Mapped[dict] = mapped_column(sa.JSON)
+    published_by: Mapped[int | None] = mapped_column(
+        ID_TYPE, sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 # The street and district offices' tables belong to the same metadata (migrations, create_all).

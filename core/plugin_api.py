@@ -26,6 +26,14 @@ from core.community.members import (
 )
 from core.community.notifications import notify
 from core.community.permissions import has_permission, membership, public, requires
+from core.community.shared_templates import (
+    NotOperator,
+    TemplateVersion,
+    publish_shared_template,
+    shared_template_in_force,
+    shared_template_versions,
+    shared_templates,
+)
 from core.extensions import csrf, db
 from core.offices.matters import send_to_office
 from core.plugins.gateway import Unavailable, enabled_plugins, gateway, plugin_settings
@@ -141,6 +149,7 @@ __all__ = [
     "IdempotencyKeyField",
     "MemberInfo",
     "NavItem",
+    "NotOperator",
     "Once",
     "NotificationKind",
     "Permission",
@@ -152,6 +161,7 @@ __all__ = [
     "Tenant",
     "TenantScopeError",
     "TenantScoped",
+    "TemplateVersion",
     "Translator",
     "Unavailable",
     "UTCDateTime",
@@ -199,10 +209,14 @@ __all__ = [
     "pgettext",
     "plugin_settings",
     "public",
+    "publish_shared_template",
     "render",
     "run_once",
     "send_to_office",
     "show_messages_in",
+    "shared_template_in_force",
+    "shared_template_versions",
+    "shared_templates",
     "stripe_client",
     "requires",
     "tenant_foreign_key",

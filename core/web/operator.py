@@ -195,3 +195,21 @@ def _created(tenant: Tenant, admin_email: str, token: str):
 def plugins():
     records = sorted(host().plugins.values(), key=lambda r: r.id)
     return render_template("operator/plugins.html", records=records)
+
+
+@bp.route("/templates")
+@operator_required
+def shared_templates():
+    """What the operator has published for many communities (county pay scales, …), every
+    version. Publishing is the owning plugin's command (e.g. ``flask salaries
+    publish-scale``), which checks the template's content."""
+    from core.models import SharedTemplate
+
+    rows = db.session.execute(
+        db.select(SharedTemplate)
+        .order_by(SharedTemplate.plugin_id, SharedTemplate.kind, SharedTemplate.key,
+                  SharedTemplate.version.desc())
+        .limit(500)
+    ).scalars()  # fmt: skip
+    labels = {r.id: r.meta.label for r in host().plugins.values() if r.meta}
+    return render_template("operator/templates.html", rows=list(rows), labels=labels)

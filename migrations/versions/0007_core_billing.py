@@ -1,7 +1,7 @@
 """platform billing: each community's subscription, Stripe events processed once
 
 Revision ID: 0007_core
-Revises: 0005_core
+Revises: 0006_core
 Create Date: 2026-11-30 12:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007_core'
-down_revision = '0005_core'
+down_revision = '0006_core'
 branch_labels = None
 depends_on = None
 
