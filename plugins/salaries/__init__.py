@@ -24,7 +24,7 @@ meta = PluginMeta(
         "effective dates, certificate and seniority allowances, appraisal coefficients, "
         "a monthly payroll approved by a second person, payslips, headcount norm, budget.",
     },
-    api=">=1.3,<2",
+    api=">=1.4,<2",  # 1.4: figures for the offices
     order=60,
 )
 
@@ -127,3 +127,17 @@ def export_data():
     from plugins.salaries.exports import tables
 
     return tables()
+
+
+@hookimpl
+def figure_kinds():
+    from plugins.salaries.office_figures import KINDS
+
+    return KINDS
+
+
+@hookimpl
+def community_figures(tenant, start, end):
+    from plugins.salaries.office_figures import month_figures
+
+    return month_figures(start, end, tenant.timezone)
