@@ -103,11 +103,6 @@ def show(kind: FigureKind, value: int | None) -> str:
     return f"{value:,}"
 
 
-@bp.app_template_global("office_figure")
-def _office_figure(kind: FigureKind, value: int | None) -> str:
-    return show(kind, value)
-
-
 @bp.route("/")
 def index():
     """The offices this person holds (the operator: every office)."""
@@ -143,6 +138,7 @@ def figures_page(office: Office, count: int):
         )
     html = render_template(
         "offices/figures.html",
+        office_figure=show,
         office=office,
         communities=shown,
         count=count,
@@ -197,6 +193,7 @@ def community(office: Office, count: int, community_id: int):
     first = figures.add_months(month, -(TREND_MONTHS - 1))
     html = render_template(
         "offices/community.html",
+        office_figure=show,
         office=office,
         chosen=chosen,
         kinds=figures.kinds(),
@@ -221,6 +218,7 @@ def public(slug: str):
         total = figures.office_months(office.id, month, month).get(month, {})
         return render_template(
             "offices/public.html",
+            office_figure=show,
             office=office,
             communities=shown,
             count=count,
