@@ -125,6 +125,13 @@ class Gateway:
             self._enabled = frozenset((set(switched_on) | self.host.always_on()) & active)
         return self._enabled
 
+    def switched_on_but_inactive(self) -> list[str]:
+        """Ids of plugins the community has switched on that are not active now (failed
+        to load, incompatible, no longer installed): their tables stay, nothing of them
+        runs."""
+        active = set(self.host.active_ids)
+        return sorted(pid for pid, row in self._rows().items() if row.enabled and pid not in active)
+
     def settings(self, plugin_id: str) -> dict[str, Any]:
         """The community's settings for a plugin, with schema defaults filled in."""
         if plugin_id not in self._settings:

@@ -401,7 +401,12 @@ NOT_EXPORTED_FILE = "NOT-EXPORTED.txt"
 
 
 def _collect_exports():
-    return gateway().collect("export_data", allowed=None)
+    """Every enabled module's tables; ``failed`` names each module that could not be
+    exported: its hook raised, or it is switched on but its plugin is not active."""
+    gw = gateway()
+    collected = gw.collect("export_data", allowed=None)
+    collected.failed += [p for p in gw.switched_on_but_inactive() if p not in collected.failed]
+    return collected
 
 
 @bp.route("/export")

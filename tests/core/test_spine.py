@@ -213,6 +213,28 @@ def test_the_full_export_names_a_module_it_could_not_export(
     assert any(r.exc_info and "export broke" in str(r.exc_info[1]) for r in caplog.records)
 
 
+@pytest.mark.probe(plugins=_exports_plugins)
+def test_the_full_export_names_a_switched_on_module_that_is_no_longer_active(
+    app, community, enable_plugin, admin_client
+):
+    """A module the community has on whose plugin now fails to load (or is incompatible
+    after an upgrade) keeps its tables, but nothing of it can be exported: say so."""
+    plugin_host = app.extensions["gongzhi.plugins"]
+    plugin_host.strict = False
+    enable_plugin(community, "aaa")
+    enable_plugin(community, "bbb")
+    plugin_host.mark_failed("bbb", "broke at start-up")
+
+    html = admin_client.get("/c/alpha/export").get_data(as_text=True)
+    assert 'data-testid="not-exported"' in html and "bbb模块" in html
+
+    response = admin_client.get("/c/alpha/export.zip")
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    assert "aaa/rows.csv" in archive.namelist()
+    assert "bbb" in archive.read("NOT-EXPORTED.txt").decode()
+    assert response.headers["X-Gongzhi-Not-Exported"] == "bbb"
+
+
 # ----- checked permissions ---------------------------------------------------------------
 def _typo_plugins():
     from core.plugin_api import requires
