@@ -27,6 +27,7 @@ from core.extensions import (
     migrate,
 )
 from core.plugins.host import PluginHost
+from core.services.i18n import DEFAULT_LOCALE
 from core.services.parsing import BIGINT_MAX, parse_id
 from core.web.http_request import GongzhiRequest
 
@@ -139,7 +140,7 @@ def _init_i18n(app: Flask, host: PluginHost) -> None:
     # change anybody else's.
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(translations.CORE_TRANSLATIONS)
     translations.install(app, host)
-    app.config.setdefault("BABEL_DEFAULT_LOCALE", "zh_Hans")
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     install_template_gettext(app)
 

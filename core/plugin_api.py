@@ -88,7 +88,7 @@ from tenants.context import (
     current_tenant_id,
     tenant_scope,
 )
-from tenants.models import ID_TYPE, Tenant, TenantScoped, tenant_foreign_key
+from tenants.models import COMMUNITY_KINDS, ID_TYPE, Tenant, TenantScoped, tenant_foreign_key
 
 hookimpl = pluggy.HookimplMarker(PROJECT)
 # For hooks a plugin declares for others to answer (expose them as ``hookspecs``).
@@ -131,6 +131,7 @@ def render(template: str, **context) -> str:
 
 
 __all__ = [
+    "COMMUNITY_KINDS",
     "DATE_MAX",
     "DATE_MIN",
     "DEFAULT_TIMEZONE",

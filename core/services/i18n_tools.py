@@ -23,8 +23,10 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
+from core.services.i18n import LANGUAGES
+
 ROOT = Path(__file__).resolve().parents[2]  # the repository (this file: core/services/)
-LOCALES = ("zh_Hans", "en")
+LOCALES = tuple(LANGUAGES)
 METHOD_MAP = [("**.html", "jinja2"), ("**.py", "python")]
 OPTIONS = {"**.html": {"extensions": "jinja2.ext.i18n", "silent": "false"}}
 KEYWORDS = {

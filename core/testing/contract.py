@@ -43,9 +43,10 @@ from werkzeug.routing import Rule
 from werkzeug.routing.converters import AnyConverter, BaseConverter, ValidationError
 
 from core.plugins.host import ACTIVE, PluginHost, api_incompatibility
+from core.services.i18n import LANGUAGES
 
 PLUGIN_ID = re.compile(r"^[a-z][a-z0-9]{1,31}$")
-LOCALES = ("zh_Hans", "en")
+LOCALES = tuple(LANGUAGES)
 # Hooks that are declarations, called at start-up or for the settings page whatever a
 # community has switched on; all others must stay silent for a community that has not.
 DECLARATION_HOOKS = frozenset(

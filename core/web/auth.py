@@ -27,7 +27,7 @@ from core.services.mail import MailError, send_mail
 from core.services.parsing import local_path
 from core.services.time import as_aware, utcnow
 from core.web import sign_in_throttle
-from core.web.forms import ForgotForm, LoginForm, ResetForm, SignupForm
+from core.web.forms import ROLE_LABELS, ForgotForm, LoginForm, ResetForm, SignupForm
 from tenants.context import all_tenants, community_scope
 from tenants.models import Invitation, Membership, Tenant
 
@@ -82,6 +82,7 @@ def home():
     return render_template(
         "auth/home.html",
         rows=rows,
+        role_labels=ROLE_LABELS,
         offices=offices,
         applications=applications_of(current_user.id),
     )

@@ -27,7 +27,7 @@ from core.plugins.gateway import host
 from core.services.pagination import paginate
 from core.services.time import utcnow
 from core.web.auth import send_invitation
-from core.web.forms import CommunityForm, CommunityProfileForm
+from core.web.forms import KIND_LABELS, CommunityForm, CommunityProfileForm
 from tenants.context import all_tenants, community_scope
 from tenants.models import Membership, PluginActivation, Tenant
 
@@ -78,6 +78,7 @@ def console():
     return render_template(
         "operator/console.html",
         communities=communities,
+        kind_labels=KIND_LABELS,
         counts=counts,
         modules=modules,
         billing=_billing_of(ids),

@@ -12,7 +12,7 @@ from datetime import date
 
 from core.plugin_api import db, shared_templates, to_local, utcnow
 from plugins.salaries import runs
-from plugins.salaries.models import Assignment, Item, ScaleVersion, Worker, WorkerItem
+from plugins.salaries.models import AREAS, Assignment, Item, ScaleVersion, Worker, WorkerItem
 from plugins.salaries.scales import KIND, PLUGIN, publish_template
 
 WANGCANG_KEY = "wangcang"
@@ -29,7 +29,7 @@ def wangcang_rates() -> dict:
     return {
         post: {
             area: [(first + 50 * step) * 100 for step in range(10)]
-            for area, first in zip(("urban", "rural"), pair, strict=True)
+            for area, first in zip(AREAS, pair, strict=True)
         }
         for post, pair in WANGCANG_LEVEL_1.items()
     }
@@ -39,7 +39,7 @@ def hunchun_rates() -> dict:
     """正职十级 4,700: each level below is 150 yuan less; the same in town and city."""
     rows = {post: [(top - 150 * (10 - level)) * 100 for level in range(1, 11)]
             for post, top in HUNCHUN_LEVEL_10.items()}  # fmt: skip
-    return {post: {"urban": list(row), "rural": list(row)} for post, row in rows.items()}
+    return {post: {area: list(row) for area in AREAS} for post, row in rows.items()}
 
 
 def ensure_wangcang_template(effective_from: date) -> None:
@@ -65,7 +65,7 @@ DONGCHENG = [
 def add_demo_pay(tenant, users: dict) -> None:
     today = to_local(utcnow(), tenant.timezone).date()
     first_year = date(today.year - 1, 1, 1)
-    if tenant.kind == "rural":
+    if tenant.kind == AREAS[1]:  # a town community (集镇)
         ensure_wangcang_template(first_year)
         db.session.add(ScaleVersion(effective_from=first_year, template_key=WANGCANG_KEY))
         people = DONGCHENG

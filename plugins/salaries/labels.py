@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from plugins.salaries.i18n import _l
+from plugins.salaries.models import AREAS
 
 POST_LABELS = {
     "secretary": _l("Party secretary"),
@@ -10,7 +11,7 @@ POST_LABELS = {
     "deputy": _l("Deputy"),
     "worker": _l("Full-time worker"),
 }
-AREA_LABELS = {"urban": _l("city community"), "rural": _l("town community")}
+AREA_LABELS = dict(zip(AREAS, (_l("city community"), _l("town community")), strict=True))
 CERTIFICATE_LABELS = {
     "": _l("none"),
     "junior": _l("junior social worker"),

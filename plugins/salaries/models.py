@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.plugin_api import (
+    COMMUNITY_KINDS,
     ID_TYPE,
     TenantScoped,
     UTCDateTime,
@@ -27,7 +28,7 @@ from core.plugin_api import (
 )
 
 POSTS = ("secretary", "director", "deputy", "worker")  # 书记, 主任, 副职, 专职工作者
-AREAS = ("urban", "rural")  # the community's kind: 城市 / 集镇
+AREAS = COMMUNITY_KINDS  # the community's kind (Tenant.kind): 城市 / 集镇
 LEVELS = range(1, 11)
 CERTIFICATES = ("", "junior", "intermediate")  # 初级 / 中级 social worker
 ITEM_KINDS = ("allowance", "deduction")

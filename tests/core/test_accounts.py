@@ -175,6 +175,8 @@ def test_one_person_belongs_to_two_communities_with_a_role_in_each(
     client = login(person)
     home = client.get("/").get_data(as_text=True)
     assert "甲社区" in home and "乙社区" in home
+    roles = re.findall(r'<small class="muted">(\w+)</small></article>', home)
+    assert sorted(roles) == ["居民", "社区工作者"]  # each community's role, in words
     assert client.get("/c/alpha/members").status_code == 403  # staff, not admin
     assert client.get("/c/beta/").status_code == 200
 

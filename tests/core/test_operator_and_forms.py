@@ -31,6 +31,7 @@ def test_operator_creates_a_community_and_invites_its_admin(app, operator_client
     assert response.status_code == 302
     console = operator_client.get("/operator/").get_data(as_text=True)
     assert "绿地北社区" in console and "3600" in console and "公告栏" in console
+    assert "<td>城市</td>" in console  # the kind, in words
     with app.app_context(), all_tenants():
         tenant = db.session.execute(db.select(Tenant).filter_by(slug="lvdi-north")).scalar_one()
         assert tenant.kind == "urban" and tenant.households == 3600
