@@ -41,13 +41,16 @@ def _config(gongzhi_config, strict=False):
 
 
 def test_a_plugin_that_fails_to_import_is_listed_as_failed_and_the_app_starts(
-    installed_package, gongzhi_config
+    installed_package, gongzhi_config, caplog
 ):
     installed_package("gzbroken", "broken", "raise ImportError('missing dependency: foo')\n")
     app = create_app(_config(gongzhi_config), plugins=["broken", "notices"])
     record = app.extensions["gongzhi.plugins"].get("broken")
     assert record.status == "failed"
     assert "missing dependency: foo" in record.error
+    # Logged with the traceback, which leads to the line of the plugin that failed.
+    logged = [r for r in caplog.records if r.name == "gongzhi.plugins" and r.exc_info]
+    assert logged and "gzbroken_mod.py" in caplog.text
     assert app.extensions["gongzhi.plugins"].get("notices").active
     assert app.test_client().get("/login").status_code == 200
 
