@@ -29,6 +29,13 @@ _LABELLED = re.compile(r"^(?P<name>.*?)\s*<(?P<address>[^<>]+)>$")
 
 @dataclass(frozen=True)
 class MemberInfo:
+    """A member of the community in scope, as plugins see them (read-only).
+
+    ``user_id`` is the id a ``member_column()`` stores; ``name`` and ``email`` are the
+    person's account name and e-mail address; ``roles`` holds the core role (``admin``,
+    ``staff`` or ``member``) and any plugin roles they hold *here*.
+    """
+
     user_id: int
     name: str
     email: str

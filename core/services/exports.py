@@ -37,6 +37,9 @@ FORMATS = {
 
 
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> Response:
+    """A CSV download: UTF-8 with a byte-order mark (Excel reads Chinese), ``header`` in
+    the first row, then ``rows``; text a spreadsheet would run as a formula stays text.
+    ``filename`` must be ASCII; prefer ``export_response`` for a named, titled export."""
     # Built in full inside the view: ORM rows cannot outlive the request's session, and
     # a community's ledger is a few MB at most.
     buffer = io.StringIO()

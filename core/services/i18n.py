@@ -9,6 +9,7 @@ DEFAULT_LOCALE = "zh_Hans"
 
 
 def current_locale() -> str:
+    """The page's language, ``"zh_Hans"`` or ``"en"``; the default outside a request."""
     try:
         locale = get_locale()
     except Exception:  # outside a request: default

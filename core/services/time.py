@@ -12,6 +12,7 @@ DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
 def utcnow() -> datetime:
+    """The current time, aware, in UTC: what a ``UTCDateTime`` column stores."""
     return datetime.now(UTC)
 
 
@@ -21,6 +22,7 @@ def as_aware(value: datetime) -> datetime:
 
 
 def to_local(value: datetime, tz: str = DEFAULT_TIMEZONE) -> datetime:
+    """``value`` (aware, or naive meaning UTC) as the wall-clock time in zone ``tz``."""
     return as_aware(value).astimezone(ZoneInfo(tz))
 
 

@@ -132,5 +132,28 @@ def test_every_value_type_has_a_docstring_naming_its_fields(cls):
     assert len(unexplained) <= len(fields) // 2, f"fields not explained: {unexplained}"
 
 
+def _api_exports() -> list[tuple[str, object]]:
+    """The classes and functions of ``core.plugin_api`` that the platform itself defines
+    (not Flask-Babel's or SQLAlchemy's)."""
+    import inspect
+
+    import core.plugin_api as api
+
+    found = []
+    for name in api.__all__:
+        value = getattr(api, name)
+        own = getattr(value, "__module__", "").startswith(("core.", "tenants."))
+        if own and (inspect.isclass(value) or inspect.isfunction(value)):
+            found.append((name, value))
+    return found
+
+
+@pytest.mark.parametrize("name, value", _api_exports(), ids=[n for n, _v in _api_exports()])
+def test_every_class_and_function_of_the_plugin_api_has_a_docstring(name, value):
+    doc = value.__dict__.get("__doc__") if isinstance(value, type) else value.__doc__
+    assert doc and doc.strip(), f"{name} has no docstring"
+    assert not doc.startswith(f"{value.__name__}("), "only the dataclass's generated signature"
+
+
 def test_widget_permission_none_means_the_plugins_access_permission():
     assert "``None`` means\n    ``<plugin_id>.access``" in types.Widget.__doc__

@@ -97,6 +97,9 @@ def _problems(response, url: str) -> list[str]:
     return [f"{response.status_code} {url} {p}" for p in foreign_words(response.get_data(True))]
 
 
+# Every page and form, core's and the built-in plugins', also raises no deprecation warning:
+# vendors run their tests with deprecations as errors (plugins.md, step 1).
+@pytest.mark.filterwarnings("error::DeprecationWarning")
 @pytest.mark.parametrize("locale", ["zh_Hans", "en"])
 def test_every_page_speaks_one_language(app, demo, login, community, locale):
     clients = {"visitor": app.test_client()}

@@ -48,9 +48,10 @@ def test_a_plugin_that_fails_to_import_is_listed_as_failed_and_the_app_starts(
     record = app.extensions["gongzhi.plugins"].get("broken")
     assert record.status == "failed"
     assert "missing dependency: foo" in record.error
-    # Logged with the whole traceback (where in the plugin it broke), not only repr(exc).
+    # Logged with the whole traceback, which leads to the line of the plugin that failed.
     logged = [r for r in caplog.records if r.name == "gongzhi.plugins" and r.exc_info]
     assert logged and "missing dependency: foo" in str(logged[-1].exc_info[1])
+    assert "gzbroken_mod.py" in caplog.text
     assert app.extensions["gongzhi.plugins"].get("notices").active
     assert app.test_client().get("/login").status_code == 200
 
