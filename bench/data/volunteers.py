@@ -7,8 +7,9 @@ are measured. Its first resident (the bench's ``resident``) is a keen volunteer 
 share of those logs, so their own page has a long history to stay fast with. Nine logs in
 ten are approved and earn points (hours × rate × multiplier, rounded half up, as the
 plugin does); every award is a ledger entry and each balance is the sum of its entries
-(``flask volunteers balances check`` passes on the generated data), and the kept month
-totals are those of the logs (``flask volunteers totals check`` passes too).
+(``flask volunteers balances check`` passes on the generated data), and the kept month,
+year and all-years totals are those of the logs (``flask volunteers totals check`` passes
+too).
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ ENTRY_COLUMNS = (
     "created_by_id",
     "created_at",
 )
+ALL_YEARS = 0  # plugins.volunteers.models.ALL_YEARS: a volunteer's row of all years
 KEEN_SHARE = 0.01  # of the large community's logs: the bench resident's own
 
 
@@ -295,6 +297,22 @@ def generate(platform: Platform) -> None:
         "volunteers_month_total",
         ("tenant_id", "user_id", "month", "minutes", "services", "pending_minutes", "points"),
         ((t, u, m, *sums) for (t, u, m), sums in months.items()),
+    )
+    # The kept year and all-years totals (volunteers_year_total), folded from the months:
+    # (community, user, year; 0 = all years) -> [approved minutes, services, points].
+    years: dict[tuple[int, int, int], list[int]] = {}
+    for (t, u, m), (minutes, services, _pending, points) in months.items():
+        if not (minutes or services or points):
+            continue  # only pending minutes: the plugin keeps no year row
+        for year in (int(m[:4]), ALL_YEARS):
+            kept = years.setdefault((t, u, year), [0, 0, 0])
+            kept[0] += minutes
+            kept[1] += services
+            kept[2] += points
+    platform.insert(
+        "volunteers_year_total",
+        ("tenant_id", "user_id", "year", "minutes", "services", "points"),
+        ((t, u, y, *sums) for (t, u, y), sums in years.items()),
     )
     platform.insert(
         "volunteers_balance",

@@ -1,4 +1,4 @@
-"""``flask volunteers …``: the ledger check and the month totals check."""
+"""``flask volunteers …``: the ledger check and the kept totals check."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def check_balances(slug: str | None) -> None:
     click.echo(f"balances match their entries in {checked} communities")
 
 
-totals_cli = AppGroup("totals", help="Kept month totals of volunteer hours.")
+totals_cli = AppGroup("totals", help="Kept month and year totals of volunteer hours.")
 volunteers_cli.add_command(totals_cli)
 
 
@@ -45,9 +45,11 @@ volunteers_cli.add_command(totals_cli)
 @click.option("--community", "slug", default=None, help="Only this community (its slug).")
 @click.option("--repair", is_flag=True, help="Rewrite the totals of a community that differs.")
 def check_totals(slug: str | None, repair: bool) -> None:
-    """Compare every kept month total (approved and pending minutes, services, points) with
-    the sums over the hour logs; exit 1 on a difference (after --repair: rewritten)."""
+    """Compare every kept month total (approved and pending minutes, services, points) and
+    year and all-years total (approved minutes, services, points) with the sums over the
+    hour logs; exit 1 on a difference (after --repair: rewritten)."""
     from plugins.volunteers import monthly
+    from plugins.volunteers.models import ALL_YEARS
 
     wrong = 0
     checked = 0
@@ -60,14 +62,19 @@ def check_totals(slug: str | None, repair: bool) -> None:
             for user_id, month, kept, total in found:
                 wrong += 1
                 click.echo(f"{tenant.slug}: user {user_id} {month:%Y-%m} kept {kept} != {total}")
-            if found and repair:
+            years = monthly.year_mismatches()
+            for user_id, year, kept, total in years:
+                wrong += 1
+                when = "all years" if year == ALL_YEARS else f"year {year}"
+                click.echo(f"{tenant.slug}: user {user_id} {when} kept {kept} != {total}")
+            if (found or years) and repair:
                 monthly.rebuild()
                 db.session.commit()
                 click.echo(f"{tenant.slug}: totals rewritten from the logs")
             db.session.rollback()
     if wrong and not repair:
         raise SystemExit(1)
-    click.echo(f"month totals checked in {checked} communities: {wrong} differences")
+    click.echo(f"month and year totals checked in {checked} communities: {wrong} differences")
 
 
 def _tenants(slug: str | None) -> list[Tenant]:

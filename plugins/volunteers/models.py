@@ -156,7 +156,6 @@ class MonthTotal(TenantScoped, db.Model):
     __tablename__ = "volunteers_month_total"
     __tenant_table_args__ = (
         sa.UniqueConstraint("tenant_id", "user_id", "month", name="uq_volunteers_month_total"),
-        sa.Index("ix_volunteers_month_total_month", "tenant_id", "month", "user_id"),
     )
 
     user_id: Mapped[int] = member_column(nullable=False, index=False)
@@ -165,6 +164,46 @@ class MonthTotal(TenantScoped, db.Model):
     services: Mapped[int] = mapped_column(default=0)  # approved logs
     pending_minutes: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     points: Mapped[int] = mapped_column(sa.BigInteger, default=0)  # awarded with the hours
+
+
+# The month's leaderboard: the top of one month read in index order, no sort of the month.
+sa.Index(
+    "ix_volunteers_month_total_rank",
+    MonthTotal.tenant_id,
+    MonthTotal.month,
+    MonthTotal.minutes.desc(),
+    MonthTotal.user_id,
+)
+
+ALL_YEARS = 0  # the ``year`` of a volunteer's row of all years together
+
+
+class YearTotal(TenantScoped, db.Model):
+    """A volunteer's kept approved totals for one local year of work dates (``year``), and
+    for all years together (``year`` = ``ALL_YEARS``): always the sums over their approved
+    hour logs, changed with the month totals in the transaction of each write
+    (``monthly.py``). The year and all-time leaderboards read the top rows of an index,
+    whatever the number of volunteers or logs."""
+
+    __tablename__ = "volunteers_year_total"
+    __tenant_table_args__ = (
+        sa.UniqueConstraint("tenant_id", "year", "user_id", name="uq_volunteers_year_total"),
+    )
+
+    user_id: Mapped[int] = member_column(nullable=False)  # indexed: an account's deletion
+    year: Mapped[int] = mapped_column()
+    minutes: Mapped[int] = mapped_column(sa.BigInteger, default=0)  # approved
+    services: Mapped[int] = mapped_column(default=0)  # approved logs
+    points: Mapped[int] = mapped_column(sa.BigInteger, default=0)  # awarded with the hours
+
+
+sa.Index(
+    "ix_volunteers_year_total_rank",
+    YearTotal.tenant_id,
+    YearTotal.year,
+    YearTotal.minutes.desc(),
+    YearTotal.user_id,
+)
 
 
 class Balance(TenantScoped, db.Model):

@@ -1,10 +1,15 @@
-"""Kept per-volunteer, per-month totals of hour logs (``MonthTotal``): approved minutes
-and services, pending minutes, points awarded with the hours.
+"""Kept per-volunteer totals of hour logs: per month (``MonthTotal``: approved minutes
+and services, pending minutes, points awarded with the hours) and per local year and for
+all years (``YearTotal``: the approved part only).
 
-Every change of a log's status or minutes calls ``moved`` in the same transaction: one
-``INSERT … ON CONFLICT DO UPDATE`` adding the difference, so two writers at once both
-count (no read-modify-write). ``expected`` recomputes the totals from the logs (the check
-and the rebuild); ``mismatches`` lists where kept and recomputed differ.
+Every change of a log's status or minutes calls ``moved`` in the same transaction, and
+``add`` is the one place that changes the totals: an ``INSERT … ON CONFLICT DO UPDATE``
+adding the difference to the month's row, and, when approved figures change, one more
+adding it to the year's and the all-years' rows, so two writers at once both count (no
+read-modify-write). A log's year is the year of its ``work_date``, the community's
+calendar day. ``expected`` and ``expected_years`` recompute the totals from the logs (the
+check and the rebuild); ``mismatches`` and ``year_mismatches`` list where kept and
+recomputed differ.
 """
 
 from __future__ import annotations
@@ -17,9 +22,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from core.plugin_api import current_tenant_id, db
-from plugins.volunteers.models import HourLog, MonthTotal
+from plugins.volunteers.models import ALL_YEARS, HourLog, MonthTotal, YearTotal
 
 FIELDS = ("minutes", "services", "pending_minutes", "points")
+YEAR_FIELDS = ("minutes", "services", "points")  # approved only
 
 
 def month_of(day: date) -> date:
@@ -35,22 +41,37 @@ def contribution(status: str, minutes: int, points: int) -> dict[str, int]:
     return dict.fromkeys(FIELDS, 0)  # open (not counted yet), rejected
 
 
-def add(user_id: int, day: date, deltas: dict[str, int]) -> None:
-    """Add ``deltas`` to the user's totals of ``day``'s month (not committed)."""
-    deltas = {k: int(v) for k, v in deltas.items() if v}
-    if not deltas:
-        return
-    table = MonthTotal.__table__
-    values = {"tenant_id": current_tenant_id(), "user_id": user_id, "month": month_of(day)}
-    values.update({field: deltas.get(field, 0) for field in FIELDS})
+def _upsert(model: type, keys: tuple[str, ...], rows: list[dict], deltas: dict[str, int]) -> None:
+    """Add ``deltas`` to each row named by ``keys`` (created at the deltas if missing)."""
+    table = model.__table__
     dialect = db.session.get_bind().dialect.name
-    insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(table).values(**values)
+    insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(table).values(rows)
     db.session.execute(
         insert.on_conflict_do_update(
-            index_elements=["tenant_id", "user_id", "month"],
+            index_elements=["tenant_id", *keys],
             set_={field: table.c[field] + insert.excluded[field] for field in deltas},
         )
     )
+
+
+def add(user_id: int, day: date, deltas: dict[str, int]) -> None:
+    """Add ``deltas`` to the user's totals of ``day``'s month, and the approved part of
+    them to the totals of ``day``'s year and of all years (not committed)."""
+    deltas = {k: int(v) for k, v in deltas.items() if v}
+    if not deltas:
+        return
+    tenant_id = current_tenant_id()
+    month = {"tenant_id": tenant_id, "user_id": user_id, "month": month_of(day)}
+    month.update({field: deltas.get(field, 0) for field in FIELDS})
+    _upsert(MonthTotal, ("user_id", "month"), [month], deltas)
+    approved = {field: deltas[field] for field in YEAR_FIELDS if field in deltas}
+    if approved:
+        sums = {field: approved.get(field, 0) for field in YEAR_FIELDS}
+        years = [
+            {"tenant_id": tenant_id, "year": year, "user_id": user_id, **sums}
+            for year in (day.year, ALL_YEARS)
+        ]
+        _upsert(YearTotal, ("year", "user_id"), years, approved)
 
 
 def moved(log: HourLog, before: tuple[str, int, int] | None, after: tuple[str, int, int]) -> None:
@@ -101,14 +122,56 @@ def mismatches() -> list[tuple[int, date, dict[str, int], dict[str, int]]]:
     return out
 
 
+def expected_years(
+    months: dict[tuple[int, date], dict[str, int]] | None = None,
+) -> dict[tuple[int, int], dict[str, int]]:
+    """The year and all-years totals recomputed from the community's logs (folded from
+    ``months``, the result of ``expected``, when given)."""
+    out: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: dict.fromkeys(YEAR_FIELDS, 0))
+    for (user_id, month), sums in (expected() if months is None else months).items():
+        if not any(sums[field] for field in YEAR_FIELDS):
+            continue  # only pending minutes: no year row
+        for year in (month.year, ALL_YEARS):
+            total = out[(user_id, year)]
+            for field in YEAR_FIELDS:
+                total[field] += sums[field]
+    return out
+
+
+def year_mismatches() -> list[tuple[int, int, dict[str, int], dict[str, int]]]:
+    """(user_id, year, kept, recomputed) wherever they differ (``ALL_YEARS``: all years)."""
+    want = expected_years()
+    kept = {
+        (r.user_id, r.year): {f: int(getattr(r, f)) for f in YEAR_FIELDS}
+        for r in db.session.execute(sa.select(YearTotal)).scalars()
+    }
+    zero = dict.fromkeys(YEAR_FIELDS, 0)
+    out = []
+    for key in sorted(set(want) | set(kept)):
+        have, should = kept.get(key, zero), want.get(key, zero)
+        if have != should:
+            out.append((key[0], key[1], have, should))
+    return out
+
+
 def rebuild() -> int:
-    """Replace the community's kept totals by the recomputed ones (bulk-loaded data, a
-    repair after a failed check); returns the rows written. Not committed."""
-    db.session.execute(sa.delete(MonthTotal).where(MonthTotal.tenant_id == current_tenant_id()))
+    """Replace the community's kept month, year and all-years totals by the recomputed
+    ones (bulk-loaded data, a repair after a failed check); returns the month rows
+    written. Not committed."""
+    tenant_id = current_tenant_id()
+    db.session.execute(sa.delete(MonthTotal).where(MonthTotal.tenant_id == tenant_id))
+    db.session.execute(sa.delete(YearTotal).where(YearTotal.tenant_id == tenant_id))
+    months = expected()
     rows = [
-        {"tenant_id": current_tenant_id(), "user_id": u, "month": m, **sums}
-        for (u, m), sums in expected().items()
+        {"tenant_id": tenant_id, "user_id": u, "month": m, **sums}
+        for (u, m), sums in months.items()
     ]
     if rows:
         db.session.execute(sa.insert(MonthTotal.__table__), rows)
+    years = [
+        {"tenant_id": tenant_id, "user_id": u, "year": y, **sums}
+        for (u, y), sums in expected_years(months).items()
+    ]
+    if years:
+        db.session.execute(sa.insert(YearTotal.__table__), years)
     return len(rows)

@@ -1,8 +1,10 @@
 """A volunteer's record: totals, honours, the leaderboard and certificates.
 
-Every function here is a fixed number of queries, whatever the number of logs: totals and
-the leaderboard read the kept month totals (``monthly.py``), not the logs; the first and
-last approved day are index probes on ``(tenant_id, user_id, status, work_date)``.
+Every function here is a fixed number of queries, whatever the number of logs: totals read
+the kept month totals (``monthly.py``), not the logs; the first and last approved day are
+index probes on ``(tenant_id, user_id, status, work_date)``. The leaderboard reads the top
+rows of the kept month or year totals in the order of their ranking index, whatever the
+number of volunteers.
 """
 
 from __future__ import annotations
@@ -16,7 +18,14 @@ import sqlalchemy as sa
 from core.plugin_api import db, get_members, plugin_settings
 from plugins.volunteers import clock
 from plugins.volunteers.hours import local_date
-from plugins.volunteers.models import Certificate, HourLog, MonthTotal, Profile
+from plugins.volunteers.models import (
+    ALL_YEARS,
+    Certificate,
+    HourLog,
+    MonthTotal,
+    Profile,
+    YearTotal,
+)
 
 PERIODS = ("month", "year", "all")
 LEADERBOARD_SIZE = 20
@@ -77,15 +86,6 @@ def honours(minutes: int) -> tuple[list[str], tuple[int, str] | None]:
     return earned, (ahead[-1] if ahead else None)
 
 
-def period_start(period: str) -> date | None:
-    today = local_date(clock.now())
-    if period == "month":
-        return today.replace(day=1)
-    if period == "year":
-        return today.replace(month=1, day=1)
-    return None
-
-
 @dataclass(frozen=True)
 class Rank:
     place: int
@@ -96,26 +96,27 @@ class Rank:
 
 
 def leaderboard(period: str, limit: int = LEADERBOARD_SIZE) -> list[Rank]:
-    """Approved hours per volunteer in the period, most first; those who opted out are
-    left out. Two queries (the ranking over the kept month totals, then the names):
-    periods start on the first of a month, so whole months add up exactly."""
-    minutes = sa.func.sum(MonthTotal.minutes).label("minutes")
-    select = (
-        sa.select(MonthTotal.user_id, minutes, sa.func.sum(MonthTotal.points))
-        .where(
-            MonthTotal.user_id.not_in(
-                sa.select(Profile.user_id).where(Profile.leaderboard_opt_out.is_(True))
-            )
-        )
-        .group_by(MonthTotal.user_id)
-        .having(sa.func.sum(MonthTotal.services) > 0)
-        .order_by(minutes.desc(), MonthTotal.user_id)
-        .limit(limit)
+    """Approved hours per volunteer in the period (this month, this local year, all time),
+    most first; those who opted out are left out. Two queries: the first ``limit`` rows of
+    the kept totals of the period, read in their ranking index's order (minutes, most
+    first, then the earlier account), each opt-out an index probe; then the names."""
+    today = local_date(clock.now())
+    if period == "month":
+        model, row = MonthTotal, MonthTotal.month == today.replace(day=1)
+    else:
+        model = YearTotal
+        row = YearTotal.year == (today.year if period == "year" else ALL_YEARS)
+    opted_out = (
+        sa.select(Profile.id)
+        .where(Profile.user_id == model.user_id, Profile.leaderboard_opt_out.is_(True))
+        .exists()
     )
-    start = period_start(period)
-    if start is not None:
-        select = select.where(MonthTotal.month >= start)
-    rows = db.session.execute(select).all()
+    rows = db.session.execute(
+        sa.select(model.user_id, model.minutes, model.points)
+        .where(row, model.services > 0, ~opted_out)
+        .order_by(model.minutes.desc(), model.user_id)
+        .limit(limit)
+    ).all()
     people = get_members(r[0] for r in rows)
     out = []
     for user_id, total, points in rows:

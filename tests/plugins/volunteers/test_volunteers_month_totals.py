@@ -13,7 +13,14 @@ from volunteers_helpers import NOW
 
 from core.extensions import db
 from plugins.volunteers import hours, monthly, record
-from plugins.volunteers.models import Activity, HourLog, MonthTotal, ServiceCategory
+from plugins.volunteers.models import (
+    ALL_YEARS,
+    Activity,
+    HourLog,
+    MonthTotal,
+    ServiceCategory,
+    YearTotal,
+)
 from tenants.context import community_scope
 
 NOV, OCT = date(2026, 11, 1), date(2026, 10, 1)
@@ -143,6 +150,16 @@ def test_many_threads_logging_and_approving_for_one_volunteer(
         points = db.session.execute(sa.select(sa.func.sum(HourLog.points))).scalar()
         assert _kept(member.id) == {NOV: (minutes, threads, 0, points)}
         assert monthly.mismatches() == []
+        years = db.session.execute(
+            sa.select(YearTotal.year, YearTotal.minutes, YearTotal.services, YearTotal.points)
+            .where(YearTotal.user_id == member.id)
+            .order_by(YearTotal.year)
+        ).all()
+        assert [tuple(r) for r in years] == [
+            (ALL_YEARS, minutes, threads, points),
+            (2026, minutes, threads, points),
+        ]
+        assert monthly.year_mismatches() == []
 
 
 def test_cli_check_finds_and_repairs_a_total_that_differs(
@@ -160,6 +177,11 @@ def test_cli_check_finds_and_repairs_a_total_that_differs(
     bad = runner.invoke(args=["volunteers", "totals", "check"])
     assert bad.exit_code == 1
     assert f"user {member.id} 2026-11 kept" in bad.output and "'minutes': 61" in bad.output
+    with in_community(vol_on):
+        db.session.execute(sa.update(YearTotal).where(YearTotal.year == ALL_YEARS).values(points=1))
+        db.session.commit()
+    bad = runner.invoke(args=["volunteers", "totals", "check"])
+    assert bad.exit_code == 1 and f"user {member.id} all years kept" in bad.output, bad.output
     fixed = runner.invoke(args=["volunteers", "totals", "check", "--repair"])
     assert fixed.exit_code == 0 and "rewritten" in fixed.output
     assert runner.invoke(args=["volunteers", "totals", "check"]).exit_code == 0

@@ -2,7 +2,9 @@
 statements with a handful of hour logs as with thousands across hundreds of volunteers:
 their cost does not grow with the data (``make bench`` measures the speed, with the
 1,000,000 logs of bench/data/volunteers.py). Ceilings catch a page that starts asking
-for more (raise one only with a reason)."""
+for more (raise one only with a reason). The leaderboards read only the kept totals,
+the top rows in their ranking index's order (no sort of every volunteer), and rank as
+the logs say."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from volunteers_helpers import BASE
 
 from core.extensions import db
 from core.testing import is_postgres
-from plugins.volunteers import monthly
+from plugins.volunteers import monthly, record
 from plugins.volunteers.models import Balance, Entry, HourLog, Profile
 from tenants.context import community_scope
 
@@ -32,12 +34,14 @@ PAGES = {
 }
 
 
-def _statements(app, client, path: str) -> list[str]:
+def _statements(app, client, path: str, with_parameters: list | None = None) -> list[str]:
     client.get(path)  # warm: compiled statements, catalogues
     seen: list[str] = []
 
-    def note(_conn, _cursor, statement, *_args):
+    def note(_conn, _cursor, statement, parameters, *_args):
         seen.append(statement)
+        if with_parameters is not None:
+            with_parameters.append((statement, parameters))
 
     with app.app_context():
         engine = db.engine
@@ -143,3 +147,44 @@ def test_volunteer_pages_run_a_fixed_number_of_statements(
         assert len(small[name]) == len(large[name]), (name, small[name], large[name])
         assert len(large[name]) <= most + extra, (name, len(large[name]), large[name])
         assert not [s for s in large[name] if s.startswith(("BEGIN IMMEDIATE", "SAVEPOINT"))]
+    _check_leaderboards(app, clients["member"], vol_on, is_postgres(gongzhi_db_url))
+
+
+def _check_leaderboards(app, client, community, postgres: bool) -> None:
+    """Each period's ranking is one statement on its kept totals (the month's rows or the
+    year's), never on the logs; on SQLite its plan walks the ranking index, with no
+    temporary B-tree to sort or group every volunteer. The all-time board is what the
+    logs say: most minutes first, ties to the earlier account, opt-outs left out."""
+    kept = {"month": "volunteers_month_total", "year": "volunteers_year_total"}
+    kept["all"] = kept["year"]
+    for period, table in kept.items():
+        executed: list = []
+        _statements(app, client, f"{BASE}/leaderboard?period={period}", executed)
+        texts = [statement for statement, _ in executed]
+        assert not [t for t in texts if "volunteers_hour_log" in t], period
+        (other,) = set(kept.values()) - {table}
+        assert not [t for t in texts if other in t], (period, texts)
+        ranking = [(t, p) for t, p in executed if table in t]
+        assert len(ranking) == 1, (period, texts)
+        if not postgres:
+            with app.app_context(), db.engine.connect() as conn:
+                plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + ranking[0][0], ranking[0][1])
+                plan = " | ".join(row[-1] for row in plan)
+            assert "TEMP B-TREE" not in plan and "_total_rank" in plan, (period, plan)
+    with app.app_context(), community_scope(community.id):
+        minutes: dict[int, int] = {}
+        for user_id, logged in db.session.execute(
+            sa.select(HourLog.user_id, HourLog.minutes).where(HourLog.status == "approved")
+        ):
+            minutes[user_id] = minutes.get(user_id, 0) + logged
+        shy = set(
+            db.session.execute(
+                sa.select(Profile.user_id).where(Profile.leaderboard_opt_out.is_(True))
+            ).scalars()
+        )
+        want = sorted(((-m, u) for u, m in minutes.items() if u not in shy))
+        board = record.leaderboard("all")
+        assert [(r.user_id, r.minutes) for r in board] == [
+            (u, -m) for m, u in want[: record.LEADERBOARD_SIZE]
+        ]
+        assert shy and len({r.minutes for r in board}) < len(board)  # opt-outs, and ties
