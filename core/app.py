@@ -165,6 +165,7 @@ def _register_core(app: Flask) -> None:
         errors,
         joining,
         notifications,
+        office_templates,  # noqa: F401  (its pages are on the offices blueprint)
         offices,
         operator,
         operator_offices,

@@ -225,7 +225,7 @@ class SharedTemplate(db.Model):
     id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
     plugin_id: Mapped[str] = mapped_column(sa.String(64))
     kind: Mapped[str] = mapped_column(sa.String(64))
-    key: Mapped[str] = mapped_column(sa.String(64))
+    key: Mapped[str] = mapped_column(sa.String(80))
     version: Mapped[int] = mapped_column()
     effective_from: Mapped[date] = mapped_column(sa.Date)
     payload: Mapped[dict] = mapped_column(sa.JSON)
@@ -233,6 +233,31 @@ class SharedTemplate(db.Model):
         ID_TYPE, sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # A street or district office's template (key "@<office slug>"), seen only by the
+    # communities under that office; None: the operator's, seen by every community.
+    office_id: Mapped[int | None] = mapped_column(
+        ID_TYPE, sa.ForeignKey("core_offices.id", ondelete="CASCADE"), index=True
+    )
+
+
+class TemplateAdoption(TenantScoped, db.Model):
+    """A community adopted a version of a shared template (drafted its own list, scale or
+    committees from it): which one and when, so the community sees where its own version
+    came from and the office sees which of its communities took which version."""
+
+    __tablename__ = "core_template_adoptions"
+    __tenant_table_args__ = (
+        sa.Index("ix_core_template_adoptions_template", "plugin_id", "kind", "key"),
+    )
+
+    plugin_id: Mapped[str] = mapped_column(sa.String(64))
+    kind: Mapped[str] = mapped_column(sa.String(64))
+    key: Mapped[str] = mapped_column(sa.String(80))
+    version: Mapped[int] = mapped_column()
+    adopted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    adopted_by: Mapped[int | None] = mapped_column(
+        ID_TYPE, sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
 
 
 # The street and district offices' tables belong to the same metadata (migrations, create_all).

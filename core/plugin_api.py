@@ -27,12 +27,16 @@ from core.community.members import (
 from core.community.notifications import notify
 from core.community.permissions import has_permission, membership, public, requires
 from core.community.shared_templates import (
+    Adoption,
     NotOperator,
     TemplateVersion,
     publish_shared_template,
+    record_adoption,
+    shared_template,
     shared_template_in_force,
     shared_template_versions,
     shared_templates,
+    template_adoption,
 )
 from core.extensions import csrf, db
 from core.offices.matters import send_to_office
@@ -41,6 +45,7 @@ from core.plugins.hookspecs import PROJECT
 from core.plugins.host import PLUGIN_API_VERSION
 from core.plugins.translations import Translator, translator
 from core.plugins.types import (
+    BadTemplate,
     ExportTable,
     FigureKind,
     NavItem,
@@ -50,6 +55,7 @@ from core.plugins.types import (
     Role,
     SearchResult,
     SettingField,
+    TemplateKind,
     Widget,
 )
 from core.services.exports import Column as ExportColumn
@@ -162,11 +168,14 @@ __all__ = [
     "Tenant",
     "TenantScopeError",
     "TenantScoped",
+    "TemplateKind",
     "TemplateVersion",
     "Translator",
     "Unavailable",
     "UTCDateTime",
     "Widget",
+    "Adoption",
+    "BadTemplate",
     "all_tenants",
     "ask_plugins",
     "audit",
@@ -199,6 +208,9 @@ __all__ = [
     "members_with_permission",
     "membership",
     "ngettext",
+    "record_adoption",
+    "shared_template",
+    "template_adoption",
     "notify",
     "optional_id",
     "paginate",

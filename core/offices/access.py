@@ -93,3 +93,27 @@ def record_read(office: Office, what: str, count: int) -> None:
     """Audit one cross-community read (committed by the caller before it reads)."""
     user_id = current_user.id if current_user.is_authenticated else None
     db.session.add(OfficeRead(office_id=office.id, user_id=user_id, what=what, communities=count))
+
+
+def offices_above(community_id: int):
+    """A select of the ids of the offices above a community: its street and that street's
+    district (for ``IN``)."""
+    street = db.select(OfficeCommunity.office_id).where(
+        OfficeCommunity.community_id == community_id
+    )
+    district = db.select(Office.parent_id).where(
+        Office.id.in_(street), Office.parent_id.is_not(None)
+    )
+    return db.select(Office.id).where(db.or_(Office.id.in_(street), Office.id.in_(district)))
+
+
+def holds(office: Office) -> bool:
+    """The signed-in person holds this very office's account (not only its district's)."""
+    if not current_user.is_authenticated:
+        return False
+    held = db.session.scalar(
+        db.select(OfficeMember.id).where(
+            OfficeMember.user_id == current_user.id, OfficeMember.office_id == office.id
+        )
+    )
+    return held is not None

@@ -121,6 +121,24 @@ def figure_kinds():
 
 
 @hookspec
+def template_kinds():
+    """Return a list of ``TemplateKind``: the templates a street or district office may
+    publish for its communities (a responsibility list, a pay scale, a set of committees),
+    which the plugin's own pages let a community adopt and then adapt.
+
+    Called at start-up. Keys are ``<plugin_id>.<kind>``.
+
+    Example::
+
+        @hookimpl
+        def template_kinds():
+            return [TemplateKind("survey.questions", {"zh_Hans": "问卷题目", "en": "Questions"},
+                                 {"zh_Hans": "每行一题", "en": "One question a line"},
+                                 parse=parse_questions, text=questions_text)]
+    """
+
+
+@hookspec
 def community_figures(tenant, start, end):
     """Return ``{key: int}``: this community's figures for the month from ``start`` to
     ``end`` (timezone-aware, the community's local month; ``end`` excluded).

@@ -30,6 +30,7 @@ from core.plugins.types import (
     PluginMeta,
     Role,
     SettingField,
+    TemplateKind,
 )
 
 log = logging.getLogger("gongzhi.plugins")
@@ -42,7 +43,7 @@ log = logging.getLogger("gongzhi.plugins")
 # BaseForm and the input parsers; writes_on_get; export_response/ExportColumn, form_success
 # and show_messages_in, the list and form macros, the ``typed`` filter.
 # Plugins declaring ">=1.0,<2" keep working.
-PLUGIN_API_VERSION = "1.4.0"
+PLUGIN_API_VERSION = "1.5.0"
 ENTRY_POINT_GROUP = "gongzhi.plugins"
 ACTIVE, FAILED, INCOMPATIBLE = "active", "failed", "incompatible"
 
@@ -86,6 +87,7 @@ class PluginHost:
         self.roles: dict[str, Role] = {}
         self.notification_kinds: dict[str, NotificationKind] = {}
         self.figure_kinds: dict[str, FigureKind] = {}
+        self.template_kinds: dict[str, TemplateKind] = {}
         self._subset_cache: dict[tuple[frozenset, str], Any] = {}
         # Facts derived from the loaded plugins (implementations per enabled set, schemas,
         # the declared permissions): computed once, dropped whenever the plugin set changes.
@@ -179,6 +181,11 @@ class PluginHost:
             for key, kind in self.figure_kinds.items()
             if not key.startswith(plugin_id + ".")
         }
+        self.template_kinds = {
+            key: kind
+            for key, kind in self.template_kinds.items()
+            if not key.startswith(plugin_id + ".")
+        }
         failed = self._fail(
             plugin_id, FAILED, reason, record.distribution, exc, record.meta, record.module
         )
@@ -206,6 +213,14 @@ class PluginHost:
             if not isinstance(figure, FigureKind) or not figure.key.startswith(plugin_id + "."):
                 raise PluginLoadError(f"figure {figure!r} must be a FigureKind keyed {plugin_id}.…")
             self.figure_kinds[figure.key] = figure
+        for template in self._call_one(module, "template_kinds") or []:
+            if not isinstance(template, TemplateKind) or not template.key.startswith(
+                plugin_id + "."
+            ):
+                raise PluginLoadError(
+                    f"template {template!r} must be a TemplateKind keyed {plugin_id}.…"
+                )
+            self.template_kinds[template.key] = template
         for field in self._call_one(module, "settings_schema") or []:
             if not isinstance(field, SettingField):
                 raise PluginLoadError("settings_schema must return SettingField objects")

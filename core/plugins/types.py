@@ -205,3 +205,30 @@ class FigureKind:
     def __post_init__(self) -> None:
         if self.unit not in FIGURE_UNITS:
             raise ValueError(f"figure {self.key!r}: unknown unit {self.unit!r}")
+
+
+class BadTemplate(ValueError):
+    """A template's text that cannot be used: the message, in the reader's language,
+    says which line and why (a ``TemplateKind.parse`` raises it)."""
+
+
+@dataclass(frozen=True)
+class TemplateKind:
+    """A kind of template a street or district office publishes for its communities to
+    adopt and adapt (``template_kinds``): a responsibility list, a pay scale, a set of
+    committees.
+
+    ``key`` is ``<plugin_id>.<kind>``; versions are stored as the plugin's shared
+    templates of that kind (``shared_templates(plugin_id, kind)`` lists those a community
+    may adopt). The office writes the template as text, one line per entry: ``parse``
+    turns the text into the payload (a JSON-able dict) or raises ``BadTemplate``;
+    ``text`` turns a payload back into text, to start the next version from the last.
+    ``help`` explains the line format and ``example`` is shown as a placeholder."""
+
+    key: str
+    label: Labels
+    help: Labels
+    parse: Callable[[str], dict]
+    text: Callable[[dict], str]
+    example: str = ""
+    order: int = 100

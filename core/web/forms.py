@@ -8,6 +8,7 @@ from zoneinfo import available_timezones
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     IntegerField,
     PasswordField,
@@ -246,3 +247,12 @@ class OfficeAnswerForm(BaseForm):
     """A street office's answer to a matter a community sent up."""
 
     answer = TextAreaField(_l("Answer"), validators=[DataRequired(), Length(max=2000)])
+
+
+class OfficeTemplateForm(BaseForm):
+    """The next version of an office's template: its text and the day it is in force."""
+
+    text = TextAreaField(
+        _l("Template"), validators=[DataRequired(), Length(max=20000)], render_kw={"rows": 16}
+    )
+    effective_from = DateField(_l("In force from"), validators=[DataRequired()])

@@ -17,7 +17,7 @@ from flask_login import current_user
 from core.extensions import db
 from core.offices import access, figures
 from core.offices import matters as office_matters
-from core.offices.models import Office, OfficeMatter, OfficeMember
+from core.offices.models import Office, OfficeMatter
 from core.plugins.types import FigureKind
 from core.services.exports import Column, export_response
 from core.services.i18n import localized
@@ -282,11 +282,4 @@ def matter(office: Office, count: int, matter_id: int):
 
 def _may_answer(office: Office) -> bool:
     """The street office's own accounts answer; a district (or the operator) only looks."""
-    if office.kind != "street":
-        return False
-    held = db.session.scalar(
-        db.select(OfficeMember.id).where(
-            OfficeMember.user_id == current_user.id, OfficeMember.office_id == office.id
-        )
-    )
-    return held is not None
+    return office.kind == "street" and access.holds(office)

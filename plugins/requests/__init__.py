@@ -361,3 +361,10 @@ def on_event(event):
         from plugins.requests.office_answers import record
 
         record(event.payload)
+
+
+@hookimpl
+def template_kinds():
+    from plugins.requests.list_templates import template_kind
+
+    return [template_kind()]

@@ -10,55 +10,10 @@ from sqlalchemy import event
 
 from core.extensions import db
 from core.offices import figures
-from core.offices.models import Office, OfficeCommunity, OfficeMember, OfficeRead
+from core.offices.models import Office, OfficeCommunity, OfficeRead
 from plugins.requests import counts
 from plugins.requests.models import Request
 from tenants.context import all_tenants, community_scope
-
-NAMES = {"yunlong": "云龙区", "east": "东街道", "west": "西街道"}
-
-
-def _office(slug, kind, parent=None):
-    office = Office(
-        slug=slug, kind=kind, name_zh=NAMES[slug], name_en=slug.title(), parent_id=parent
-    )
-    db.session.add(office)
-    db.session.flush()
-    return office
-
-
-@pytest.fixture
-def town(app, make_community, make_user, enable_plugin):
-    """A district with two streets: east holds alpha and beta, west holds gamma."""
-    alpha = make_community("alpha", name_zh="甲社区", name_en="Alpha Community")
-    beta = make_community("beta", name_zh="乙社区", name_en="Beta Community")
-    gamma = make_community("gamma", name_zh="丙社区", name_en="Gamma Community")
-    for c in (alpha, beta, gamma):
-        enable_plugin(c, "requests")
-    with app.app_context():
-        district = _office("yunlong", "district")
-        east = _office("east", "street", district.id)
-        west = _office("west", "street", district.id)
-        db.session.add_all(
-            [
-                OfficeCommunity(community_id=alpha.id, office_id=east.id),
-                OfficeCommunity(community_id=beta.id, office_id=east.id),
-                OfficeCommunity(community_id=gamma.id, office_id=west.id),
-            ]
-        )
-        ids = {"district": district.id, "east": east.id, "west": west.id}
-        db.session.commit()
-    people = {
-        "east": make_user("east@office.example", name="East Office"),
-        "district": make_user("district@office.example", name="District Office"),
-        "resident": make_user("r@alpha.example", alpha, "member"),
-        "staff": make_user("s@alpha.example", alpha, "staff"),
-    }
-    with app.app_context():
-        db.session.add(OfficeMember(office_id=ids["east"], user_id=people["east"].id))
-        db.session.add(OfficeMember(office_id=ids["district"], user_id=people["district"].id))
-        db.session.commit()
-    return {"alpha": alpha, "beta": beta, "gamma": gamma, "ids": ids, "people": people}
 
 
 def _report(client, title):

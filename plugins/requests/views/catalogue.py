@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
-from core.plugin_api import audit, commit, db, has_permission, requires
+from core.plugin_api import (
+    audit,
+    commit,
+    db,
+    has_permission,
+    record_adoption,
+    requires,
+    shared_template,
+    shared_templates,
+    template_adoption,
+)
 from plugins.requests import catalogue as store
+from plugins.requests import list_templates
 from plugins.requests.forms import CategoryForm, ServiceForm
 from plugins.requests.i18n import _
+from plugins.requests.list_templates import KIND, PLUGIN
 from plugins.requests.models import Category, Request, Service
 from plugins.requests.views import bp
 
@@ -15,11 +28,36 @@ from plugins.requests.views import bp
 @bp.route("/catalogue")
 @requires("requests.handle")
 def catalogue():
+    can_edit = has_permission("requests.manage_catalogue")
+    adoption = template_adoption(PLUGIN, KIND)
     return render_template(
         "requests/catalogue.html",
         categories=store.all_categories(),
         services=store.services(),
-        can_edit=has_permission("requests.manage_catalogue"),
+        can_edit=can_edit,
+        adoption=adoption,
+        differences=list_templates.differences(adoption.template) if adoption else None,
+        templates=shared_templates(PLUGIN, KIND) if can_edit else [],
+    )
+
+
+@bp.route("/catalogue/templates/<key>/<int:version>", methods=["GET", "POST"])
+@requires("requests.manage_catalogue")
+def adopt_template(key: str, version: int):
+    """Review what adopting an office's (or the platform's) list adds, then adopt it."""
+    template = shared_template(PLUGIN, KIND, key, version)
+    if template is None:  # another office's, or none: as if it did not exist
+        abort(404)
+    if request.method == "POST":
+        done = list_templates.adopt(template)
+        record_adoption(template, PLUGIN, KIND, current_user.id)
+        audit("requests.template_adopted", f"{key} v{version}")
+        commit()
+        flash(_("Adopted: %(added)d categories added, %(kept)d kept as you have them.",
+                added=len(done.added), kept=len(done.kept)), "success")  # fmt: skip
+        return redirect(url_for("requests.catalogue"), 303)
+    return render_template(
+        "requests/adopt_template.html", template=template, plan=list_templates.plan(template)
     )
 
 
