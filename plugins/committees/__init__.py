@@ -23,7 +23,7 @@ meta = PluginMeta(
         "en": "Residents' specialist committees: set up from a menu, residents apply, staff vet "
         "and appoint for a term; each committee has a public page.",
     },
-    api=">=1.3,<2",
+    api=">=1.5,<2",  # 1.5: offices' templates (a set of committees)
     order=35,
 )
 
@@ -57,6 +57,13 @@ def settings_schema():
             max_length=200,
         ),
     ]
+
+
+@hookimpl
+def template_kinds():
+    from plugins.committees.set_text import KINDS_OF_TEMPLATES
+
+    return KINDS_OF_TEMPLATES
 
 
 @hookimpl

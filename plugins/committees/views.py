@@ -22,7 +22,7 @@ from core.plugin_api import (
     to_local,
     utcnow,
 )
-from plugins.committees import seats
+from plugins.committees import office_set, seats
 from plugins.committees.forms import ApplyForm, AppointForm, CommitteeForm
 from plugins.committees.i18n import _, _l
 from plugins.committees.models import (
@@ -91,7 +91,9 @@ def seat_or_404(committee: Committee, seat_id: int) -> Seat:
 @bp.route("/")
 def index():
     page = paginate(db.select(Committee), Committee.id, per_page=30)
-    return render_page("committees/index.html", page=page, can_manage=can_manage())
+    manager = can_manage()
+    return render_page("committees/index.html", page=page, can_manage=manager,
+                       adoption=office_set.adoption() if manager else None)  # fmt: skip
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -111,7 +113,9 @@ def create():
             flash(_("Committee set up."), "success")
             return redirect(url_for("committees.show", committee_id=committee.id))
     status = 422 if request.method == "POST" else 200
-    return render_page("committees/form.html", form=form, committee=None), status
+    return render_page("committees/form.html", form=form, committee=None,
+                       office_sets=office_set.offered(),
+                       adoption=office_set.adoption()), status  # fmt: skip
 
 
 def _name_taken(name: str, but: int | None = None) -> bool:
@@ -450,6 +454,7 @@ def public_show(committee_id: int):
     )
 
 
+from plugins.committees import adopting as _adopt_routes  # noqa: E402,F401
 from plugins.committees import exports as _export_routes  # noqa: E402,F401
 from plugins.committees import figure_pages as _figure_routes  # noqa: E402,F401
 from plugins.committees import matter_queue as _matter_routes  # noqa: E402,F401

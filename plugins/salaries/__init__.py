@@ -24,7 +24,7 @@ meta = PluginMeta(
         "effective dates, certificate and seniority allowances, appraisal coefficients, "
         "a monthly payroll approved by a second person, payslips, headcount norm, budget.",
     },
-    api=">=1.4,<2",  # 1.4: figures for the offices
+    api=">=1.5,<2",  # 1.4: figures for the offices; 1.5: offices' templates (scales)
     order=60,
 )
 
@@ -132,6 +132,13 @@ def export_data():
 @hookimpl
 def figure_kinds():
     from plugins.salaries.office_figures import KINDS
+
+    return KINDS
+
+
+@hookimpl
+def template_kinds():
+    from plugins.salaries.scale_text import KINDS
 
     return KINDS
 

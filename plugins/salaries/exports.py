@@ -14,9 +14,11 @@ def tables() -> list[ExportTable]:
         return db.session.execute(db.select(model).order_by(model.id)).scalars()
 
     return [
-        ExportTable("scale_versions", ["id", "effective_from", "name", "template_key", "rates"],
+        ExportTable("scale_versions", ["id", "effective_from", "name", "template_key", "rates",
+                                       "source_key", "source_version"],
                     [(v.id, iso(v.effective_from), v.name, v.template_key or "",
-                      v.rates or "") for v in rows(ScaleVersion)]),
+                      v.rates or "", v.source_key or "", v.source_version or "")
+                     for v in rows(ScaleVersion)]),
         ExportTable("workers", ["id", "name", "member_id", "start_date", "certificate", "active"],
                     [(w.id, w.name, w.member_id or "", iso(w.start_date), w.certificate,
                       w.active) for w in rows(Worker)]),

@@ -103,7 +103,8 @@ for _post in POSTS:
 
 
 class AdoptForm(BaseForm):
-    """Follow a county's (the operator's) scale from a date."""
+    """Adopt a scale from a date: the operator's county scale (followed) or one of the
+    community's street or district office (copied, its version pinned)."""
 
     template_key = SelectField(_l("Shared scale"), validate_choice=False)
     effective_from = DateField(

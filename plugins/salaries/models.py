@@ -43,8 +43,10 @@ def _in(column: str, values) -> str:
 class ScaleVersion(TenantScoped, db.Model):
     """From ``effective_from`` the community pays by ``rates`` (its own scale) or, with a
     ``template_key``, by the operator's shared template of that key (whichever version of
-    it is in force in the month paid). Never edited once a run used it: a change is a new
-    row with a later date."""
+    it is in force in the month paid). Rates copied from a street or district office's
+    scale name the version they came from (``source_key``, ``source_version``): the
+    office's next version applies only once the community adopts it. Never edited once a
+    run used it: a change is a new row with a later date."""
 
     __tablename__ = "salaries_scale_version"
     __tenant_table_args__ = (
@@ -56,6 +58,8 @@ class ScaleVersion(TenantScoped, db.Model):
     name: Mapped[str] = mapped_column(sa.String(80), default="")
     template_key: Mapped[str | None] = mapped_column(sa.String(64))
     rates: Mapped[dict | None] = mapped_column(sa.JSON)
+    source_key: Mapped[str | None] = mapped_column(sa.String(80))  # "@<office slug>"
+    source_version: Mapped[int | None] = mapped_column()
     created_by: Mapped[int | None] = member_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -37,3 +37,11 @@ def yuan(fen: int) -> str:
     sign = "-" if fen < 0 else ""
     whole, cents = divmod(abs(fen), 100)
     return f"{sign}{whole:,}.{cents:02d}"
+
+
+def yuan_plain(fen: int) -> str:
+    """Fen as yuan without separators, as typed in a form or a template: 2900, 2900.50."""
+    whole, cents = divmod(fen, 100)
+    if cents == 0:
+        return str(whole)
+    return f"{whole}.{cents:02d}"

@@ -16,6 +16,7 @@ from core.plugin_api import (
     parse_int,
     requires,
     shared_templates,
+    template_adoption,
 )
 from plugins.salaries import budget
 from plugins.salaries.forms import (
@@ -39,7 +40,8 @@ from plugins.salaries.models import (
     Worker,
     WorkerItem,
 )
-from plugins.salaries.scales import KIND, PLUGIN, scale_in_force
+from plugins.salaries.money import yuan_plain
+from plugins.salaries.scales import KIND, PLUGIN, BadScale, adoption_row, record, scale_in_force
 from plugins.salaries.views import bp, page, today, worker_or_404
 
 MANAGE = "salaries.manage"
@@ -64,21 +66,42 @@ def _scale_page(form: ScaleForm, adopt: AdoptForm, status: int = 200):
     versions = db.session.execute(
         db.select(ScaleVersion).order_by(ScaleVersion.effective_from.desc())
     ).scalars()
+    scale = scale_in_force(today())
+    adoption = template_adoption(PLUGIN, KIND)
+    newer = None  # an office's next version the community has not adopted yet
+    if adoption is not None and adoption.newer is not None and adoption.template.office_id:
+        newer = adoption.newer
+    if status == 200 and scale is not None and not form.name.data:  # adapting starts here
+        for post, by_area in scale.rates.items():
+            for area, row in by_area.items():
+                field = getattr(form, f"rate_{post}_{area}", None)
+                if field is not None and not field.data:
+                    field.data = ", ".join(yuan_plain(v) for v in row)
     return page(
         "salaries/scales.html", form=form, adopt=adopt, versions=list(versions),
-        scale=scale_in_force(today()), area=current_tenant().kind,
+        scale=scale, area=current_tenant().kind, adoption=adoption, newer=newer,
+        offices=adopt.offices,
     ), status  # fmt: skip
 
 
 def _adopt_form() -> AdoptForm:
+    """The adopt form offering the scales the community may adopt: its street's and
+    district's (copied) and the operator's (followed)."""
     form = AdoptForm()
-    form.template_key.choices = [
-        SelectChoice(
-            t.key, f"{t.payload.get('name') or t.key} (v{t.version})", render_kw={"data-user": ""}
-        )
-        for t in shared_templates(PLUGIN, KIND)
-    ]
+    templates = shared_templates(PLUGIN, KIND)
+    form.templates = {t.key: t for t in templates}
+    form.offices = {t.key: t.office for t in templates if t.office_id is not None}
+    form.template_key.choices = [SelectChoice(t.key, _choice(t), render_kw={"data-user": ""})
+                                 for t in templates]  # fmt: skip
     return form
+
+
+def _choice(template) -> str:
+    name = template.payload.get("name") or template.key
+    if template.office_id is None:
+        return f"{name} (v{template.version})"
+    return _("%(office)s: %(name)s (version %(version)d)",
+             office=template.office, name=name, version=template.version)  # fmt: skip
 
 
 def _add_version(version: ScaleVersion, field) -> bool:
@@ -110,14 +133,18 @@ def scales():
         return _scale_page(form, _adopt_form_blank(adopt), 422)
     if request.method == "POST":
         if adopt.validate_on_submit():
-            version = ScaleVersion(effective_from=adopt.effective_from.data,
-                                   template_key=adopt.template_key.data,
-                                   created_by=current_user.id)  # fmt: skip
-            if _add_version(version, adopt.effective_from):
-                audit("salaries.template_adopted", adopt.template_key.data,
-                      effective_from=str(version.effective_from))  # fmt: skip
-                commit()
-                return redirect(url_for("salaries.scales"), 303)
+            template = adopt.templates[adopt.template_key.data]
+            try:
+                version = adoption_row(template, adopt.effective_from.data, current_user.id)
+            except BadScale as exc:  # an office's payload that is no scale: never adopted
+                adopt.template_key.errors = [str(exc)]
+            else:
+                if _add_version(version, adopt.effective_from):
+                    record(template, current_user.id)
+                    audit("salaries.template_adopted", template.key, version=template.version,
+                          effective_from=str(version.effective_from))  # fmt: skip
+                    commit()
+                    return redirect(url_for("salaries.scales"), 303)
         return _scale_page(form, adopt, 422)
     return _scale_page(form, adopt)
 

@@ -16,7 +16,7 @@ from tests.plugins.salaries.helpers import BASE, MONTH, add_scale, add_worker
 HEADER = 2
 PAGES = {
     "payroll": ("/manage", 9 + HEADER),
-    "scales": ("/manage/scales", 7 + HEADER),
+    "scales": ("/manage/scales", 8 + HEADER),  # + the adoption of an office's scale
     "workers": ("/manage/workers", 6 + HEADER),
     "worker": ("/manage/workers/{worker}", 9 + HEADER),
     "run": ("/manage/runs/{run}", 6 + HEADER),
