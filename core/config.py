@@ -50,6 +50,10 @@ def from_environment() -> dict:
         # Without Redis (unset or down) nothing is cached: core/services/shared_cache.py.
         "CACHE_TYPE": REDIS_CACHE if redis_url else "NullCache",
         "CACHE_KEY_PREFIX": "gongzhi:",
+        # Kept pages (core/web/page_cache.py): per worker, current by the community's data
+        # version; at most this many seconds old (0: off) and this many pages per worker.
+        "PAGE_CACHE_SECONDS": int(os.environ.get("PAGE_CACHE_SECONDS", "60")),
+        "PAGE_CACHE_ENTRIES": int(os.environ.get("PAGE_CACHE_ENTRIES", "500")),
         "CACHE_NO_NULL_WARNING": True,
         "CACHE_REDIS_URL": redis_url or None,
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", not debug),

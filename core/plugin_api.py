@@ -86,6 +86,7 @@ from core.services.time import DEFAULT_TIMEZONE, UTCDateTime, to_local, utcnow
 from core.sqlite import writes_on_get
 from core.web.form_feedback import form_success, show_messages_in
 from core.web.member_picker import MemberField
+from core.web.page_cache import cached_page
 from tenants.context import (
     TenantScopeError,
     all_tenants,
@@ -179,6 +180,7 @@ __all__ = [
     "all_tenants",
     "ask_plugins",
     "audit",
+    "cached_page",
     "commit",
     "community_lock",
     "community_scope",

@@ -45,6 +45,9 @@ class Tenant(db.Model):
     street: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
     city: Mapped[str] = mapped_column(sa.String(60), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Raised by every committed write to the community's rows (tenants.data_version): a
+    # page kept for this community is current while the number is unchanged.
+    data_version: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
 
     __table_args__ = (
         sa.CheckConstraint(_one_of("kind", COMMUNITY_KINDS), name="kind"),

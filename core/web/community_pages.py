@@ -40,6 +40,7 @@ from core.sqlite import writes_on_get
 from core.web.auth import send_invitation
 from core.web.forms import ROLE_LABELS, CommunityProfileForm, InviteForm, RolesForm
 from core.web.member_picker import option_tags, shows_full_email
+from core.web.page_cache import cached_page
 from tenants.context import current_community
 from tenants.models import Membership, PluginActivation
 
@@ -47,6 +48,7 @@ bp = Blueprint("community", __name__, url_prefix="/c/<tenant>")
 
 
 @bp.route("/")
+@cached_page
 @public  # members get the dashboard; everyone else the community's public page
 def dashboard():
     if not current_user.is_authenticated or membership() is None:

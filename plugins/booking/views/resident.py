@@ -13,6 +13,7 @@ from wtforms import SelectChoice
 from core.plugin_api import (
     Unavailable,
     ask_plugins,
+    cached_page,
     commit,
     db,
     localized,
@@ -53,6 +54,7 @@ def _day_arg(name: str, default: date) -> tuple[date, str | None]:
 
 
 @bp.route("/")
+@cached_page
 def index():
     """Every space, with one day across all of them (htmx moves between days)."""
     day, error = _day_arg("day", today())
@@ -65,6 +67,7 @@ def index():
 
 
 @bp.route("/spaces/<int:space_id>")
+@cached_page
 def space(space_id: int):
     """The week calendar of one space; prev/next week swap only the calendar (htmx)."""
     space = space_or_404(space_id, active_only=True)
@@ -268,6 +271,7 @@ def cancel(booking_id: int):
 
 
 @bp.route("/free")
+@cached_page
 @public
 def public_free():
     """Next week's free slots of every space, for anyone (no names)."""

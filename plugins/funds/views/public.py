@@ -12,6 +12,7 @@ from flask import abort, request
 
 from core.plugin_api import (
     ExportColumn,
+    cached_page,
     db,
     export_response,
     paginate,
@@ -53,6 +54,7 @@ def _public_funds() -> list[Fund]:
 
 
 @bp.route("/public")
+@cached_page
 @public
 def public_index():
     _published()
@@ -68,6 +70,7 @@ def public_index():
 
 
 @bp.route("/public/<int:fund_id>")
+@cached_page
 @public
 def public_fund(fund_id: int):
     _published()

@@ -9,6 +9,7 @@ from flask import render_template, request
 
 from core.plugin_api import (
     ExportColumn,
+    cached_page,
     current_tenant,
     db,
     export_response,
@@ -55,6 +56,7 @@ LIST_COLUMNS = (
 
 
 @bp.route("/ledger")
+@cached_page
 @requires("requests.handle")
 def ledger_page():
     filters = ledger.Filters.from_args(request.args)

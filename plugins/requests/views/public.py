@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from flask import abort, render_template
 
-from core.plugin_api import db, paginate, public
+from core.plugin_api import cached_page, db, paginate, public
 from plugins.requests import labels
 from plugins.requests.models import Category, Request, number, with_category
 from plugins.requests.views import bp, settings
 
 
 @bp.route("/board")
+@cached_page
 @public
 def board():
     if not settings()["public_board"]:

@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from core.plugin_api import (
+    cached_page,
     commit,
     csv_response,
     current_tenant,
@@ -73,6 +74,7 @@ def _render_record(user_id: int, name: str, own: bool):
 
 
 @bp.route("/me")
+@cached_page
 def me():
     return _render_record(current_user.id, current_user.name, True)
 
@@ -105,6 +107,7 @@ def profile():
 
 
 @bp.route("/leaderboard")
+@cached_page
 def leaderboard():
     period = request.args.get("period", "month")
     if period not in record.PERIODS:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
@@ -14,6 +15,13 @@ from core.testing import is_postgres
 from plugins.booking.models import Booking, Claim
 from tenants.context import community_scope
 from tests.plugins.booking.helpers import BASE, add_space, next_weekday
+
+
+@pytest.fixture
+def gongzhi_config(gongzhi_config):
+    """The page's own cost is measured, not the copy kept for the next view
+    (core/web/page_cache.py; tests/plugins/requests/test_kept_pages.py)."""
+    return {**gongzhi_config, "PAGE_CACHE_SECONDS": 0}
 
 HEADER = 2  # the signed-in header: unread notifications, pending join requests (staff)
 PAGES = {  # name: (path, most statements); the base is the community, settings, membership

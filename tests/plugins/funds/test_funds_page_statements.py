@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 from funds_helpers import BASE
 from sqlalchemy import event
@@ -16,6 +17,13 @@ from core.testing import is_postgres
 from plugins.funds import grants, ledger
 from plugins.funds.models import Fund
 from tenants.context import community_scope
+
+
+@pytest.fixture
+def gongzhi_config(gongzhi_config):
+    """The page's own cost is measured, not the copy kept for the next view
+    (core/web/page_cache.py; tests/plugins/requests/test_kept_pages.py)."""
+    return {**gongzhi_config, "PAGE_CACHE_SECONDS": 0}
 
 HEADER = 2  # the signed-in header: unread notifications, pending join requests (staff)
 PAGES = {

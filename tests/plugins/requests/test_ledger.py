@@ -6,10 +6,18 @@ import csv
 import io
 from contextlib import contextmanager
 
+import pytest
 from requests_helpers import BASE, bulk_requests, category_id, report
 from sqlalchemy import event
 
 from core.extensions import db
+
+
+@pytest.fixture
+def gongzhi_config(gongzhi_config):
+    """The page's own cost is measured, not the copy kept for the next view
+    (core/web/page_cache.py; tests/plugins/requests/test_kept_pages.py)."""
+    return {**gongzhi_config, "PAGE_CACHE_SECONDS": 0}
 
 
 @contextmanager

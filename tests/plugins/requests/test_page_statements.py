@@ -17,6 +17,13 @@ from core.testing import is_postgres
 from plugins.notices.models import Notice
 from tenants.context import community_scope
 
+
+@pytest.fixture
+def gongzhi_config(gongzhi_config):
+    """The page's own cost is measured, not the copy kept for the next view
+    (core/web/page_cache.py; tests/plugins/requests/test_kept_pages.py)."""
+    return {**gongzhi_config, "PAGE_CACHE_SECONDS": 0}
+
 # page: (who, path, most statements). PostgreSQL adds one per transaction (RLS scope).
 # A signed-in member's header adds two counts: unread notifications (the bell) and, for
 # staff, pending join requests (the menu's badge).

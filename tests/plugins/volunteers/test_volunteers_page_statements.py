@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 from volunteers_helpers import BASE
@@ -19,6 +20,13 @@ from core.testing import is_postgres
 from plugins.volunteers import monthly, record
 from plugins.volunteers.models import Balance, Entry, HourLog, Profile
 from tenants.context import community_scope
+
+
+@pytest.fixture
+def gongzhi_config(gongzhi_config):
+    """The page's own cost is measured, not the copy kept for the next view
+    (core/web/page_cache.py; tests/plugins/requests/test_kept_pages.py)."""
+    return {**gongzhi_config, "PAGE_CACHE_SECONDS": 0}
 
 HEADER = 2  # the signed-in header: unread notifications, pending join requests (staff)
 PAGES = {

@@ -1,0 +1,24 @@
+"""Helpers for tests of a plugin's data migration: rows written at an older revision,
+where the ORM's models already have columns the tables do not have yet."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from core.services.time import utcnow
+
+
+def old_schema_community(db, slug: str, name_zh: str, name_en: str) -> int:
+    """Add a community with the columns every revision has (the ORM's ``Tenant`` may
+    carry later ones, e.g. ``data_version``); returns its id. The caller commits."""
+    db.session.execute(
+        text(
+            "INSERT INTO tenants (slug, name_zh, name_en, kind, households, timezone,"
+            " default_locale, open_registration, created_at)"
+            " VALUES (:slug, :zh, :en, 'urban', 0, 'Asia/Shanghai', 'zh_Hans', :yes, :now)"
+        ),
+        {"slug": slug, "zh": name_zh, "en": name_en, "yes": True, "now": utcnow()},
+    )
+    return db.session.execute(
+        text("SELECT id FROM tenants WHERE slug = :slug"), {"slug": slug}
+    ).scalar_one()

@@ -1,0 +1,188 @@
+"""Kept pages (core/web/page_cache.py) and the community data version behind them
+(tenants/data_version.py): a kept page is served until the community's data changes, to
+the same person only, with the session's own CSRF token, never stale across workers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+from requests_helpers import BASE, report
+
+from core.extensions import db
+from core.testing.services import DEMO_PASSWORD
+from plugins.notices.models import Notice
+from tenants.context import all_tenants, community_scope
+from tenants.models import Tenant
+
+LEDGER = f"{BASE}/ledger"
+
+
+@pytest.fixture
+def platform(community, enable_plugin):
+    enable_plugin(community, "notices")
+    enable_plugin(community, "requests")
+    return community
+
+
+def _version(app, community) -> int:
+    with app.app_context():
+        return db.session.get(Tenant, community.id).data_version
+
+
+def _file(client, base: str, title: str):
+    fields = {"title": title, "building": "1", "grid": "1", "contact_preference": "none"}
+    return client.post(f"{base}/new", data=fields)
+
+
+def _kept(response) -> bool:
+    return response.headers.get("X-Page-Cache") == "hit"
+
+
+def test_a_page_is_kept_until_the_community_writes(app, platform, staff, member, login):
+    desk, resident = login(staff), login(member)
+    first = desk.get(LEDGER)
+    assert first.status_code == 200 and not _kept(first)
+    again = desk.get(LEDGER)
+    assert _kept(again) and again.get_data() == first.get_data()
+    before = _version(app, platform)
+    report(resident, title="电梯异响请检修")
+    assert _version(app, platform) > before
+    after = desk.get(LEDGER)
+    assert not _kept(after) and "电梯异响请检修" in after.get_data(as_text=True)
+
+
+def test_reads_do_not_raise_the_version_and_a_rollback_forgets(app, platform, staff, login):
+    desk = login(staff)
+    before = _version(app, platform)
+    desk.get(LEDGER)
+    desk.get(f"{BASE}/board")
+    assert _version(app, platform) == before
+    with app.app_context(), community_scope(platform):
+        db.session.execute(sa.update(Notice).values(title="未提交"))
+        db.session.rollback()
+        db.session.commit()
+    assert _version(app, platform) == before
+
+
+def test_bulk_writes_raise_the_version_of_the_community_in_scope(app, platform, make_community):
+    other = make_community("beta")
+    mine, theirs = _version(app, platform), _version(app, other)
+    with app.app_context(), community_scope(platform):
+        db.session.execute(sa.update(Notice).values(title="改"))
+        db.session.commit()
+    assert (_version(app, platform), _version(app, other)) == (mine + 1, theirs)
+    with app.app_context(), all_tenants():  # no one community: every community's
+        db.session.execute(sa.delete(Notice))
+        db.session.commit()
+    assert (_version(app, platform), _version(app, other)) == (mine + 2, theirs + 1)
+
+
+def test_another_communitys_write_keeps_the_page(
+    app, platform, staff, login, make_community, make_user, enable_plugin
+):
+    other = make_community("beta")
+    enable_plugin(other, "requests")
+    their_resident = login(make_user("r@beta.example", other, "member"))
+    desk = login(staff)
+    desk.get(LEDGER)
+    _file(their_resident, "/c/beta/requests", "别的社区")
+    assert _kept(desk.get(LEDGER))
+
+
+def test_a_page_is_kept_per_person(app, platform, staff, admin, member, login):
+    desk, boss = login(staff), login(admin)
+    desk.get(LEDGER)
+    theirs = boss.get(LEDGER)
+    assert not _kept(theirs)
+    assert admin.name in theirs.get_data(as_text=True)
+    assert staff.name not in re.search(
+        r"account-menu.*?</summary>", theirs.get_data(as_text=True), re.S
+    ).group(0)
+    # A resident's own page never reaches a visitor, and the other way round.
+    resident = login(member)
+    resident.get("/c/alpha/")
+    visitor = app.test_client().get("/c/alpha/")
+    assert not _kept(visitor) and member.name not in visitor.get_data(as_text=True)
+
+
+def test_losing_access_is_not_hidden_by_a_kept_page(app, platform, staff, admin, login):
+    from tenants.models import Membership
+
+    desk = login(staff)
+    assert desk.get(LEDGER).status_code == 200
+    with app.app_context(), community_scope(platform):
+        membership_id = db.session.execute(
+            sa.select(Membership.id).where(Membership.user_id == staff.id)
+        ).scalar_one()
+    removed = login(admin).post(f"/c/alpha/members/{membership_id}/remove")
+    assert removed.status_code in (302, 303)
+    assert desk.get(LEDGER).status_code in (302, 403, 404)
+
+
+def test_a_waiting_message_is_shown_once_and_not_kept(app, platform, member, login):
+    resident = login(member)
+    report(resident)  # flashes "received"
+    shown = resident.get("/c/alpha/")  # the message is shown here, once
+    assert not _kept(shown) and "flash-success" in shown.get_data(as_text=True)
+    later = resident.get("/c/alpha/")
+    assert "flash-success" not in later.get_data(as_text=True)
+    assert "flash-success" not in resident.get("/c/alpha/").get_data(as_text=True)
+
+
+def test_each_session_gets_its_own_csrf_token_in_a_kept_page(app, platform, gongzhi_config):
+    app.config["WTF_CSRF_ENABLED"] = True
+    first, second = app.test_client(), app.test_client()
+    page_one = first.get(f"{BASE}/board")
+    page_two = second.get(f"{BASE}/board")
+    assert _kept(page_two)
+    token_one = re.search(r'name="csrf_token" value="([^"]+)"', page_one.get_data(as_text=True))
+    token_two = re.search(r'name="csrf_token" value="([^"]+)"', page_two.get_data(as_text=True))
+    assert token_one.group(1) != token_two.group(1)
+    switched = second.post(
+        "/lang", data={"locale": "en", "next": f"{BASE}/board", "csrf_token": token_two.group(1)}
+    )
+    assert switched.status_code in (302, 303)
+    english = second.get(f"{BASE}/board")
+    assert not _kept(english) and 'lang="en"' in english.get_data(as_text=True)
+
+
+def test_an_old_page_expires(app, platform, staff, login, monkeypatch):
+    import core.web.page_cache as page_cache
+
+    desk = login(staff)
+    desk.get(LEDGER)
+    now = page_cache.time.monotonic()
+    monkeypatch.setattr(page_cache.time, "monotonic", lambda: now + 61)
+    assert not _kept(desk.get(LEDGER))
+
+
+def test_a_write_through_another_worker_is_seen(
+    app, platform, staff, member, login, gongzhi_config, gongzhi_plugins
+):
+    """Two apps on one database stand for two gunicorn workers, each with its own kept
+    pages: a write through one makes the other render the page again."""
+    from core import create_app
+
+    other_worker = create_app(dict(gongzhi_config), plugins=gongzhi_plugins)
+    desk = login(staff)
+    desk.get(LEDGER)
+    assert _kept(desk.get(LEDGER))
+    resident = other_worker.test_client()
+    assert (
+        resident.post(
+            "/login", data={"email": member.email, "password": DEMO_PASSWORD}
+        ).status_code
+        == 302
+    )
+    assert _file(resident, BASE, "另一个进程提交").status_code == 302
+    page = desk.get(LEDGER)
+    assert not _kept(page) and "另一个进程提交" in page.get_data(as_text=True)
+
+
+def test_off_when_the_setting_is_zero(app, platform, staff, login):
+    app.config["PAGE_CACHE_SECONDS"] = 0
+    desk = login(staff)
+    desk.get(LEDGER)
+    assert not _kept(desk.get(LEDGER))
