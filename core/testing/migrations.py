@@ -10,7 +10,12 @@ from core.services.time import utcnow
 
 def old_schema_community(db, slug: str, name_zh: str, name_en: str) -> int:
     """Add a community with the columns every revision has (the ORM's ``Tenant`` may
-    carry later ones, e.g. ``data_version``); returns its id. The caller commits."""
+    carry later ones, e.g. ``data_version``); returns its id. The caller commits. For the
+    rest of the session (the app context) writes raise no data version: its column may
+    not exist yet."""
+    from tenants.data_version import OLD_SCHEMA
+
+    db.session.info[OLD_SCHEMA] = True
     db.session.execute(
         text(
             "INSERT INTO tenants (slug, name_zh, name_en, kind, households, timezone,"
