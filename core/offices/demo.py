@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from core.extensions import db
 from core.models import User
-from core.offices import figures
+from core.offices import figures, templates_down
 from core.offices.models import Office, OfficeCommunity, OfficeMember
+from core.services.time import DEFAULT_TIMEZONE
 from tenants.models import Tenant
 
 DISTRICT = ("demo-district", "演示区", "Demo District")
@@ -46,8 +47,19 @@ def load(account: User) -> str:
         is None
     ):
         db.session.add(OfficeMember(office_id=district.id, user_id=account.id))
+    _publish_examples(district, account)
     db.session.commit()
     for tenant in db.session.execute(db.select(Tenant)).scalars().all():
         current = figures.this_month(tenant.timezone)
         figures.refresh(tenant, [figures.add_months(current, -n) for n in range(12)])
     return district.slug
+
+
+def _publish_examples(district: Office, account: User) -> None:
+    """The district publishes each module's example template once, so its communities
+    have something to adopt (templates down)."""
+    for kind in templates_down.kinds():
+        if not kind.example or templates_down.versions(district, kind):
+            continue
+        first = figures.this_month(DEFAULT_TIMEZONE)
+        templates_down.publish(district, kind, kind.example, first, account.id)

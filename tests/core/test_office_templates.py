@@ -209,3 +209,22 @@ def test_template_pages_speak_one_language(app, town, admins, login, locale):
     bad = _publish(east, "east", "甲 | 紫 | x |")
     problems += [f"bad: {p}" for p in foreign_words(bad.get_data(as_text=True))]
     assert problems == []
+
+
+def test_the_demo_district_publishes_each_modules_example(app, make_community, make_user,
+                                                           enable_plugin, login):  # fmt: skip
+    from core.offices import demo, templates_down
+    from core.offices.models import Office
+
+    heyunlu = make_community("heyunlu", name_zh="鹤云路社区", name_en="Heyunlu")
+    enable_plugin(heyunlu, "requests")
+    account = make_user("district@demo.example")
+    admin = make_user("admin@heyunlu.example", heyunlu, "admin")
+    with app.app_context(), all_tenants():
+        slug = demo.load(account)
+        demo.load(account)  # idempotent: no second version
+        district = db.session.execute(db.select(Office).where(Office.slug == slug)).scalar_one()
+        for kind in templates_down.kinds():
+            assert [v.version for v in templates_down.versions(district, kind)] == [1], kind.key
+    page = login(admin).get("/c/heyunlu/requests/catalogue").get_data(as_text=True)
+    assert f"/catalogue/templates/@{slug}/1" in page
