@@ -61,7 +61,7 @@ from core.plugins.types import (
 from core.services.exports import Column as ExportColumn
 from core.services.exports import csv_response, export_response, xlsx_response
 from core.services.forms import BaseForm, optional_id
-from core.services.i18n import current_locale, localized
+from core.services.i18n import current_locale, in_every_language, localized
 from core.services.locks import community_lock
 from core.services.pagination import paginate
 from core.services.parsing import (
@@ -202,6 +202,7 @@ __all__ = [
     "has_permission",
     "hookimpl",
     "hookspec",
+    "in_every_language",
     "lazy_gettext",
     "lazy_pgettext",
     "local_path",

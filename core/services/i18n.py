@@ -27,3 +27,15 @@ def localized(labels: dict[str, str] | str | None, locale: str | None = None) ->
         return labels
     locale = locale or current_locale()
     return labels.get(locale) or labels.get(DEFAULT_LOCALE) or next(iter(labels.values()), "")
+
+
+def in_every_language(text) -> dict[str, str]:
+    """``{"zh_Hans": …, "en": …}``: a translatable text (a lazy string) in each language,
+    e.g. to accept a label typed in either language."""
+    from flask_babel import force_locale
+
+    words = {}
+    for locale in LANGUAGES:
+        with force_locale(locale):
+            words[locale] = str(text)
+    return words

@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import force_locale
-
-from core.plugin_api import BadTemplate, TemplateKind
+from core.plugin_api import BadTemplate, TemplateKind, in_every_language
 from plugins.committees.forms import MAX_SEATS
 from plugins.committees.i18n import _
 from plugins.committees.labels import KIND_LABELS
@@ -42,9 +40,7 @@ def _kinds() -> dict[str, str]:
     found: dict[str, str] = {}
     for code in KINDS:
         forms = {code}
-        for locale in ("zh_Hans", "en"):
-            with force_locale(locale):
-                label = str(KIND_LABELS[code])
+        for label in in_every_language(KIND_LABELS[code]).values():
             forms.add(label)
             forms.add(re.split(r"\s*[(（]", label, maxsplit=1)[0])
         forms |= {f + "专委会" for f in forms}

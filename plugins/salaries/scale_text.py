@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import force_locale
-
-from core.plugin_api import BadTemplate, TemplateKind
+from core.plugin_api import BadTemplate, TemplateKind, in_every_language
 from plugins.salaries.i18n import _, _l
 from plugins.salaries.labels import AREA_LABELS, POST_LABELS
 from plugins.salaries.models import AREAS, LEVELS, POSTS
@@ -46,9 +44,7 @@ def _words(labels: dict) -> dict[str, str]:
     found: dict[str, str] = {}
     for code, label in labels.items():
         forms = {code}
-        for locale in ("zh_Hans", "en"):
-            with force_locale(locale):
-                forms.add(str(label))
+        forms.update(in_every_language(label).values())
         for form in list(forms):
             for suffix in _SUFFIXES:
                 if form.endswith(suffix) and len(form) > len(suffix):
