@@ -24,6 +24,7 @@ from core.extensions import db
 from core.models import Subscription
 from core.plugins.gateway import gateway, host, run_lifecycle
 from core.services.locks import community_lock
+from core.services.parsing import parse_id
 from core.services.time import utcnow
 from tenants.context import all_tenants, community_scope
 from tenants.models import PluginActivation, Tenant
@@ -85,8 +86,9 @@ def community_of(subscription: Any, hint: int | None = None) -> int | None:
     with all_tenants():
         candidates = []
         raw = _get(subscription, "metadata", "tenant_id")
-        if raw and str(raw).isdigit():
-            candidates.append(int(raw))
+        from_metadata = parse_id(raw) if isinstance(raw, str) else None
+        if from_metadata is not None:
+            candidates.append(from_metadata)
         for column, value in (
             (Subscription.stripe_subscription_id, _get(subscription, "id")),
             (Subscription.stripe_customer_id, _get(subscription, "customer")),

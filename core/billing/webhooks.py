@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from core.billing.subscriptions import _get, community_of, sync_subscription
 from core.extensions import db
 from core.models import BillingEvent
+from core.services.parsing import parse_id
 from core.services.stripe_support import StripeWebhookError, stripe_client, verify_stripe_webhook
 from tenants.context import all_tenants
 
@@ -89,7 +90,7 @@ def handle(payload: bytes, signature: str | None) -> tuple[int, str]:
             log.warning("billing: could not read %s from Stripe: %r", sub_id, exc)
             return 503, "try again"
         hint = _get(obj, "client_reference_id")
-        tenant_id = community_of(subscription, int(hint) if str(hint or "").isdigit() else None)
+        tenant_id = community_of(subscription, parse_id(hint) if isinstance(hint, str) else None)
         if tenant_id is None:
             log.warning("billing: %s %s belongs to no community", event_type, sub_id)
         else:

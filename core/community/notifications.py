@@ -29,6 +29,7 @@ from core.plugins.gateway import host
 from core.plugins.types import Labels, NotificationKind
 from core.services.i18n import LANGUAGES, localized
 from core.services.mail import mail_configured, send_mail
+from core.services.parsing import local_path
 from core.services.time import utcnow
 from tenants.context import current_community
 from tenants.models import JoinRequest, Membership
@@ -91,7 +92,7 @@ def _local_path(link: str) -> str:
         if parts.scheme not in ("http", "https") or parts.netloc not in _own_hosts():
             raise ValueError(f"notification link must be on this site: {link!r}")
         link = urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
-    if link and (not link.startswith("/") or link.startswith("//") or "\\" in link):
+    if link and local_path(link) is None:
         raise ValueError(f"notification link must be a path on this site: {link!r}")
     return link
 

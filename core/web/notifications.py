@@ -21,6 +21,7 @@ from core.plugins.gateway import host
 from core.services.i18n import localized
 from core.services.mail import mail_configured
 from core.services.pagination import paginate
+from core.services.parsing import local_path
 from core.services.time import utcnow
 from core.sqlite import writes_on_get
 from tenants.context import all_tenants, current_community
@@ -28,12 +29,6 @@ from tenants.models import Tenant
 
 bp = Blueprint("notifications", __name__)
 PER_PAGE = 20
-
-
-def _safe_path(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 def notification_bell() -> dict | None:
@@ -94,11 +89,11 @@ def open_one(notification_id: int):
             row.read_at = utcnow()
         link = row.link
         db.session.commit()
-    return redirect(_safe_path(link) or url_for("notifications.index"), 303)
+    return redirect(local_path(link) or url_for("notifications.index"), 303)
 
 
 def _back(default: str):
-    return redirect(_safe_path(request.form.get("next")) or default, 303)
+    return redirect(local_path(request.form.get("next")) or default, 303)
 
 
 @bp.route("/notifications/<int:notification_id>/read", methods=["POST"])

@@ -7,7 +7,7 @@ import contextlib
 
 import sqlalchemy as sa
 
-from core.plugin_api import db, get_member, notify, plugin_settings
+from core.plugin_api import db, get_member, notify, parse_id, plugin_settings
 from plugins.volunteers import ledger
 from plugins.volunteers.i18n import _
 from plugins.volunteers.models import Entry, Need, Team
@@ -71,12 +71,10 @@ def record_referral(payload: dict) -> None:
     request_id = payload.get("request_id")
     if not key.startswith("volunteers:") or not isinstance(request_id, int):
         return
-    team_id = key.partition(":")[2]
+    team_id = parse_id(key.partition(":")[2])
     team = None
-    if team_id.isdigit():
-        team = db.session.execute(
-            sa.select(Team).where(Team.id == int(team_id))
-        ).scalar_one_or_none()
+    if team_id is not None:
+        team = db.session.execute(sa.select(Team).where(Team.id == team_id)).scalar_one_or_none()
     exists = db.session.execute(
         sa.select(Need.id).where(Need.request_id == request_id)
     ).scalar_one_or_none()

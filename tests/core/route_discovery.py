@@ -21,14 +21,17 @@ def community_ids(community_id: int) -> list[int]:
     return sorted(ids)[:6]
 
 
-def urls_for(app, rule, ids: list[int], plugin_ids: list[str]):
+def urls_for(app, rule, ids: list[int], plugin_ids: list[str], slug: str | None = None):
     """The rule's URLs in community A: one per id of A's rows when it takes ids; text
-    arguments get a plugin id, a junk token or a path-traversal file name."""
+    arguments get a plugin id, a junk token, a path-traversal file name, an export format,
+    or (``slug``) the office that community A is under."""
     from flask import url_for
 
     names = sorted(rule.arguments - {"tenant"})
     int_args = [n for n in names if isinstance(rule._converters[n].to_python("1"), int)]
-    special = {"token": "x", "filename": "../../etc/passwd"}
+    special = {"token": "x", "filename": "../../etc/passwd", "fmt": "csv"}
+    if slug is not None:
+        special["slug"] = slug
     for n in names:  # a choice of words (`<any(csv, xlsx):fmt>`): its first word
         items = getattr(rule._converters[n], "items", None)
         if items:

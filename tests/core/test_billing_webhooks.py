@@ -210,3 +210,23 @@ def test_a_failed_payment_is_past_due_and_the_admins_are_told_once(
     assert row.past_due_since is not None
     assert billing_notices(app, admin.id) == ["The payment for the community's plan is past due."]
     assert billing_notices(app, member.id) == []
+
+
+def test_a_reference_that_is_not_an_id_is_ignored_not_a_500(
+    app, client, community, stripe_http, signed_stripe_event
+):
+    # Read through the one id parser: "²" passes str.isdigit() but not int(); a number
+    # beyond a BIGINT would overflow the lookup.
+    for n, reference in enumerate(("²", "١", "9" * 20)):
+        answer_subscription(stripe_http, reference, sub_id=f"sub_{n}", customer=f"cus_{n}")
+        event = signed_stripe_event(
+            "checkout.session.completed",
+            {
+                "id": f"cs_{n}",
+                "mode": "subscription",
+                "subscription": f"sub_{n}",
+                "client_reference_id": reference,
+            },
+        )
+        assert post_event(client, event).status_code == 200
+    assert subscription_of(app, community) is None

@@ -171,6 +171,24 @@ def test_the_language_switch_with_a_newline_or_off_site_next_goes_home(client, t
     assert "Set-Cookie: x" not in str(response.headers)
 
 
+@pytest.mark.parametrize("target", ["/\r\n/evil.example", *OFF_SITE])
+@pytest.mark.parametrize(
+    "path", ["/notifications/read-all", "/c/alpha/notifications/read-all", "/notifications/1/read"]
+)
+def test_next_after_marking_notifications_read_never_leaves_the_site(
+    member_client, path, target
+):
+    response = member_client.post(path, data={"next": target})
+    assert response.status_code == 303
+    assert _browser_target(response.headers["Location"]) == ""
+    assert response.headers["Location"] in ("/notifications", "/c/alpha/notifications")
+
+
+def test_next_after_marking_notifications_read_keeps_a_local_path(member_client):
+    response = member_client.post("/notifications/read-all", data={"next": "/c/alpha/?x=1"})
+    assert response.headers["Location"] == "/c/alpha/?x=1"
+
+
 # ----- ids in the operator console ----------------------------------------------------
 @pytest.fixture
 def operator_client(make_user, login):

@@ -89,7 +89,7 @@ def test_titles_in_every_language_and_links_on_this_site_only(app, community, me
     _send(app, community, [member.id], title=lazy_gettext("Notifications"))
     assert _rows(app)[0].title == {"zh_Hans": "通知", "en": "Notifications"}
     with app.test_request_context(), tenant_scope(community.id):
-        for bad in ("https://evil.example/x", "//evil.example/x", "c/alpha"):
+        for bad in ("https://evil.example/x", "//evil.example/x", "c/alpha", "/\x0b/evil.example"):
             with pytest.raises(ValueError):
                 notify([member.id], "core.join_request", "x", bad)
         with pytest.raises(notifications.UndeclaredNotificationKind):

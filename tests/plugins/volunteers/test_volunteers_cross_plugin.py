@@ -60,10 +60,14 @@ def test_referral_to_another_plugin_or_a_service_is_not_ours(
         answers.record_referral(
             {"request_id": 6, "number": "2026-0006", "referral_key": "volunteers:abc"}
         )
+        # a team id that is not one (read by the one id parser): no team, never an error
+        for request_id, team in ((7, "²"), (8, "9" * 20)):
+            key = f"volunteers:{team}"
+            answers.record_referral({"request_id": request_id, "referral_key": key})
         db.session.commit()
         assert [
             (n.request_id, n.team_id) for n in db.session.execute(db.select(Need)).scalars()
-        ] == [(6, None)]
+        ] == [(6, None), (7, None), (8, None)]
 
 
 def test_without_the_requests_plugin_the_needs_page_lists_activities_short_of_people(
