@@ -66,9 +66,11 @@ test: install-test lint
 	$(BIN)/python -m pytest -q -m "not browser and not postgres" $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory test-browser
 
+## The slow tests (their own servers, load balancer, fresh virtual environments) pick their
+## databases themselves: they run once, in `make test`.
 test-postgres: install-test
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
-	  $(BIN)/python -m pytest -q -m "not browser" $(PYTEST_ARGS)
+	  $(BIN)/python -m pytest -q -m "not browser and not slow" $(PYTEST_ARGS)
 
 test-browser: install-test
 	$(BIN)/python -m pytest -q -m browser $(PYTEST_ARGS)
