@@ -169,6 +169,7 @@ def _register_core(app: Flask) -> None:
         offices,
         operator,
         operator_offices,
+        page_cache,
         security,
         static_files,
         templating,
@@ -199,6 +200,7 @@ def _register_core(app: Flask) -> None:
     security.install(app)
     templating.install(app)
     static_files.install(app)
+    page_cache.install(app)  # after the others' before_request hooks
     cli.install(app)
 
     @app.after_request

@@ -186,3 +186,27 @@ def test_off_when_the_setting_is_zero(app, platform, staff, login):
     desk = login(staff)
     desk.get(LEDGER)
     assert not _kept(desk.get(LEDGER))
+
+
+def test_a_kept_page_costs_only_finding_the_community_and_the_person(app, platform, staff, login):
+    """Served before the plugin's guard and the view's checks: the version covers them."""
+    from sqlalchemy import event
+
+    desk = login(staff)
+    desk.get(LEDGER)
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        assert _kept(desk.get(LEDGER))
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    # BEGIN, the community, the person's membership (and PostgreSQL's RLS scope): no
+    # module settings, no guard, nothing of the page itself.
+    assert not [s for s in seen if "requests_" in s or "tenant_plugins" in s], seen
+    assert len(seen) <= 4, seen
