@@ -26,15 +26,20 @@ def offices_of(user_id: int) -> list[Office]:
 
 
 def may_read(office: Office) -> bool:
+    """The operator, the office's own account, or its district's."""
     if not current_user.is_authenticated:
         return False
     if current_user.is_operator:
         return True
-    holders = [office.id] + ([office.parent_id] if office.parent_id else [])
+    return _held([office.id] + ([office.parent_id] if office.parent_id else []))
+
+
+def _held(office_ids: list[int]) -> bool:
+    """The signed-in person holds the account of one of these offices."""
     return (
         db.session.scalar(
             db.select(OfficeMember.id).where(
-                OfficeMember.user_id == current_user.id, OfficeMember.office_id.in_(holders)
+                OfficeMember.user_id == current_user.id, OfficeMember.office_id.in_(office_ids)
             )
         )
         is not None
@@ -109,11 +114,4 @@ def offices_above(community_id: int):
 
 def holds(office: Office) -> bool:
     """The signed-in person holds this very office's account (not only its district's)."""
-    if not current_user.is_authenticated:
-        return False
-    held = db.session.scalar(
-        db.select(OfficeMember.id).where(
-            OfficeMember.user_id == current_user.id, OfficeMember.office_id == office.id
-        )
-    )
-    return held is not None
+    return current_user.is_authenticated and _held([office.id])

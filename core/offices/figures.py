@@ -165,35 +165,25 @@ def table(community_ids: list[int], month: date) -> dict[int, dict[str, int]]:
 def office_months(office_id: int, first: date, last: date) -> dict[date, dict[str, int]]:
     """{month: {key: sum over the office's communities}} from ``first`` to ``last``, as
     kept by :func:`refresh_office_totals`: one statement of at most months × figures rows."""
-    out: dict[date, dict[str, int]] = {}
-    month = first
-    while month <= last:
-        out[month] = {}
-        month = add_months(month, 1)
-    rows = db.session.execute(
-        db.select(OfficeFigure.month, OfficeFigure.key, OfficeFigure.value).where(
-            OfficeFigure.office_id == office_id,
-            OfficeFigure.month >= first,
-            OfficeFigure.month <= last,
-        )
-    )
-    for month, key, value in rows:
-        out.setdefault(month, {})[key] = value
-    return out
+    return _by_month(OfficeFigure, OfficeFigure.office_id == office_id, first, last)
 
 
 def community_months(community_id: int, first: date, last: date) -> dict[date, dict]:
     """{month: {key: value}} of one community: one statement."""
+    return _by_month(FigureSnapshot, FigureSnapshot.tenant_id == community_id, first, last)
+
+
+def _by_month(model, owner, first: date, last: date) -> dict[date, dict[str, int]]:
+    """{month: {key: value}} of ``model``'s rows of one ``owner``, every month from
+    ``first`` to ``last`` present (empty when nothing was stored)."""
     out: dict[date, dict[str, int]] = {}
     month = first
     while month <= last:
         out[month] = {}
         month = add_months(month, 1)
     rows = db.session.execute(
-        db.select(FigureSnapshot.month, FigureSnapshot.key, FigureSnapshot.value).where(
-            FigureSnapshot.tenant_id == community_id,
-            FigureSnapshot.month >= first,
-            FigureSnapshot.month <= last,
+        db.select(model.month, model.key, model.value).where(
+            owner, model.month >= first, model.month <= last
         )
     )
     for month, key, value in rows:
