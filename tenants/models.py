@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from core.extensions import db
@@ -48,6 +49,11 @@ class Tenant(db.Model):
     # Raised by every committed write to the community's rows (tenants.data_version): a
     # page kept for this community is current while the number is unchanged.
     data_version: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
+    # The same, per part of the data (a plugin's tables, or one core table): a kept page
+    # depends only on the parts it read (tenants.data_version, core/web/page_cache.py).
+    data_versions: Mapped[dict] = mapped_column(
+        sa.JSON().with_variant(JSONB(), "postgresql"), default=dict, server_default="{}"
+    )
 
     __table_args__ = (
         sa.CheckConstraint(_one_of("kind", COMMUNITY_KINDS), name="kind"),

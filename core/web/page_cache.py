@@ -1,18 +1,24 @@
 """Kept pages: a community page rendered once is served again, in this worker, until the
-community's data changes, the person or their language differs, or a minute passes.
+data it read changes, the person or their language differs, or a minute passes.
 
-Correct across workers without a shared store: the key holds the community's data
-version (``tenants.data_version``), raised in the same transaction as every write to the
-community's rows and loaded with the community on every request anyway, so a page kept
-by one worker is never served after another worker's write. What is not a community's
-row (a person's name in the header, "today", a deadline passing) is bounded by the
-minute (``PAGE_CACHE_SECONDS``).
+Correct across workers without a shared store: while a page renders, every statement's
+tables are noted (the parts of the data it read: a plugin's tables, or a core table;
+``tenants.data_version.part_of``), and the page is kept with those parts' version numbers.
+The numbers live on the community's row (``tenants.data_versions``), are raised in the
+same transaction as every write to a part, and are loaded with the community on every
+request anyway: a page kept by one worker is never served after another worker's write
+to what it shows, and a write to another part (a request filed) leaves it kept (a room's
+week). A statement whose tables are unknown (text SQL) makes the page depend on every
+write (``tenants.data_version``). What is not a community's row (a person's name in the
+header, "today", a deadline passing) is bounded by the minute (``PAGE_CACHE_SECONDS``).
 
 Only for pages that read and never write, answer the same to the same person, and whose
-access follows from the community's rows (memberships, roles, modules, settings): a
-change to those raises the version. A kept page skips the view and its permission check;
-the key is per person (and one for every visitor not signed in). The CSRF token is the
-one per-session value in a page: kept as a placeholder and filled in on every serve.
+access follows from the community's rows (memberships, roles, modules, settings): the
+request's own reads of those are noted too. A kept page skips the view and its
+permission check; the key is per person (and one for every visitor not signed in). Two
+per-session parts are kept as placeholders and filled in on every serve: the CSRF token,
+and the notification bell (its count changes with every notice to the person, which
+would otherwise make every write that notifies someone stale every page).
 """
 
 from __future__ import annotations
@@ -23,15 +29,36 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from weakref import WeakKeyDictionary
 
-from flask import current_app, g, make_response, request, session
+from flask import (
+    current_app,
+    g,
+    has_app_context,
+    make_response,
+    render_template,
+    request,
+    request_started,
+    session,
+)
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.sql import TextClause
+from sqlalchemy.sql.util import find_tables
 
 from core.services.i18n import current_locale
 from tenants.context import current_community
+from tenants.data_version import part_of
 
 CSRF_PLACEHOLDER = b"\x00gongzhi-csrf\x00"
+BELL_PLACEHOLDER = "\x00gongzhi-bell\x00"
+EVERYTHING = "*"  # a statement whose tables are unknown: the page depends on every write
+# Statements sent as text that read no community data (transactions, PostgreSQL's scope).
+_QUIET_TEXT = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "SET ", "PRAGMA")
+_READS = "gongzhi_page_reads"  # on g: the parts read so far by a page being kept
 HTMX_HEADERS = ("HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted", "HX-History-Restore-Request")
 KEPT_HEADERS = ("Content-Type", "Vary", "HX-Trigger", "HX-Retarget", "HX-Reswap", "Cache-Control")
 
@@ -41,6 +68,16 @@ class _Kept:
     body: bytes
     headers: list[tuple[str, str]]
     at: float
+    versions: dict[str, int]  # each part the page read: its number when it was rendered
+
+    def current(self, community) -> bool:
+        """Whether no part the page read was written since (all numbers unchanged)."""
+        parts = community.data_versions or {}
+        for part, number in self.versions.items():
+            now = community.data_version if part == EVERYTHING else parts.get(part, 0)
+            if now != number:
+                return False
+        return True
 
 
 class PageStore:
@@ -53,10 +90,10 @@ class PageStore:
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: tuple, max_age: float) -> _Kept | None:
+    def get(self, key: tuple, max_age: float, community) -> _Kept | None:
         with self._lock:
             kept = self._pages.get(key)
-            if kept is None or time.monotonic() - kept.at > max_age:
+            if kept is None or time.monotonic() - kept.at > max_age or not kept.current(community):
                 self.misses += 1
                 return None
             self._pages.move_to_end(key)
@@ -100,7 +137,6 @@ def _key() -> tuple | None:
     )
     return (
         community.id,
-        community.data_version,
         request.full_path,
         tuple(request.headers.get(h, "") for h in HTMX_HEADERS),
         current_locale(),
@@ -108,10 +144,26 @@ def _key() -> tuple | None:
     )
 
 
-def _serve(kept: _Kept):
-    body = kept.body
+def bell() -> Markup:
+    """The header's notification bell (templates/notifications/_bell.html); a placeholder
+    in a page being kept, filled in on every serve (``_fill``)."""
+    if g.get(_READS) is not None:
+        return Markup(BELL_PLACEHOLDER)
+    return Markup(render_template("notifications/_bell.html"))
+
+
+def _fill(body: bytes) -> bytes:
+    """The per-session parts of a kept page: the CSRF token and the bell."""
     if CSRF_PLACEHOLDER in body:
         body = body.replace(CSRF_PLACEHOLDER, generate_csrf().encode())
+    placeholder = BELL_PLACEHOLDER.encode()
+    if placeholder in body:
+        body = body.replace(placeholder, bell().encode())
+    return body
+
+
+def _serve(kept: _Kept):
+    body = _fill(kept.body)
     response = current_app.response_class(body, status=200)
     for name, value in kept.headers:
         response.headers[name] = value
@@ -119,7 +171,7 @@ def _serve(kept: _Kept):
     return response
 
 
-def _keep(response) -> _Kept | None:
+def _keep(response, versions: dict[str, int], reads: set[str]) -> _Kept | None:
     if response.status_code != 200 or response.direct_passthrough or "_flashes" in session:
         return None
     if not (response.mimetype or "").startswith("text/html"):
@@ -129,25 +181,77 @@ def _keep(response) -> _Kept | None:
     if token:
         body = body.replace(token.encode(), CSRF_PLACEHOLDER)
     headers = [(h, response.headers[h]) for h in KEPT_HEADERS if h in response.headers]
-    return _Kept(body, headers, time.monotonic())
+    numbers = {part: versions.get(part, 0) for part in reads if part != EVERYTHING}
+    if EVERYTHING in reads:
+        numbers[EVERYTHING] = versions[EVERYTHING]
+    return _Kept(body, headers, time.monotonic(), numbers)
+
+
+# ----- what a page being kept reads -----------------------------------------------------
+_PARTS: WeakKeyDictionary = WeakKeyDictionary()  # compiled statement -> parts it reads
+
+
+def _parts_read(context, statement: str) -> frozenset[str]:
+    compiled = getattr(context, "compiled", None)
+    if compiled is None:  # text sent as is (exec_driver_sql)
+        quiet = statement.lstrip().upper().startswith(_QUIET_TEXT)
+        return frozenset() if quiet else frozenset({EVERYTHING})
+    found = _PARTS.get(compiled)
+    if found is None:
+        if isinstance(compiled.statement, TextClause):
+            found = frozenset({EVERYTHING})
+        else:
+            tables = find_tables(
+                compiled.statement, include_crud=True, include_aliases=True, include_joins=True
+            )
+            found = frozenset(part_of(t.name) for t in tables if hasattr(t, "name"))
+        _PARTS[compiled] = found
+    return found
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_read(_conn, _cursor, statement, _parameters, context, _executemany) -> None:
+    if not has_app_context():
+        return
+    reads = g.get(_READS)
+    if reads is not None:
+        reads |= _parts_read(context, statement)
+
+
+def _start_noting(_sender, **_extra) -> None:
+    """From the request's first statement (the community, the person), for a kept page."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "kept_page", False) and current_app.config.get("PAGE_CACHE_SECONDS"):
+        setattr(g, _READS, set())
 
 
 def install(app) -> None:
     """Serve a kept page before the blueprints' guards run: access follows from the
     community's rows, which the version covers, so a kept page needs no guard query."""
 
+    if not getattr(install, "connected", False):  # signals are global: connect once
+        install.connected = True
+        request_started.connect(_start_noting)
+    app.jinja_env.globals["header_bell"] = bell
+
     @app.before_request
     def _serve_kept():
-        view = app.view_functions.get(request.endpoint or "")
-        if not getattr(view, "kept_page", False):
+        if g.get(_READS) is None:  # not a kept page, or keeping is off
             return None
         key = _key()
         if key is None:
+            g.pop(_READS)
             return None
-        kept = store().get(key, current_app.config["PAGE_CACHE_SECONDS"])
+        community = current_community()
+        kept = store().get(key, current_app.config["PAGE_CACHE_SECONDS"], community)
         if kept is not None:
+            g.pop(_READS)
             return _serve(kept)
-        g.page_cache_key = key  # not kept: the view renders it and keeps it
+        # Not kept: the view renders it and keeps it, with the numbers read with the
+        # community (what the page reads is at least as new).
+        versions = dict(community.data_versions or {})
+        versions[EVERYTHING] = community.data_version
+        g.page_cache_key = (key, versions)
         return None
 
 
@@ -157,13 +261,21 @@ def cached_page(view: Callable) -> Callable:
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        key = g.pop("page_cache_key", None)
-        if key is None:
+        keeping = g.pop("page_cache_key", None)
+        if keeping is None:
             return view(*args, **kwargs)
-        response = make_response(view(*args, **kwargs))
-        fresh = _keep(response)
-        if fresh is not None:
-            store().put(key, fresh)
+        key, versions = keeping
+        try:
+            response = make_response(view(*args, **kwargs))
+            reads = g.get(_READS) or set()
+            fresh = _keep(response, versions, reads)
+            if fresh is not None:
+                store().put(key, fresh)
+        finally:
+            g.pop(_READS, None)  # an error page renders its own bell
+        body = response.get_data() if not response.direct_passthrough else b""
+        if BELL_PLACEHOLDER.encode() in body:
+            response.set_data(_fill(body))
         return response
 
     wrapper.kept_page = True
