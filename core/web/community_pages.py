@@ -20,7 +20,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
 from wtforms import SelectChoice
 
 from core.community import audit
@@ -40,7 +39,7 @@ from core.sqlite import writes_on_get
 from core.web.auth import send_invitation
 from core.web.forms import ROLE_LABELS, CommunityProfileForm, InviteForm, RolesForm
 from core.web.member_picker import option_tags, shows_full_email
-from core.web.page_cache import cached_page
+from core.web.page_cache import cached_page, kept_fragment
 from tenants.context import current_community
 from tenants.models import Membership, PluginActivation
 
@@ -60,9 +59,12 @@ def dashboard():
             widgets.append({"plugin": entry.plugin_id, "title": "", "html": entry.item})
             continue
         widget = entry.item
-        # The widget's HTML is the plugin's own rendered template: trusted.
+        # The widget's HTML is the plugin's own rendered template: trusted. Kept apart
+        # from the page, so a write to one module renders that module's widget only.
         html = gw.run_isolated(
-            entry.plugin_id, f"widget {widget.id}", lambda w=widget: Markup(w.render())
+            entry.plugin_id,
+            f"widget {widget.id}",
+            lambda w=widget, p=entry.plugin_id: kept_fragment(f"widget:{p}:{w.id}", w.render),
         )
         widgets.append({"plugin": entry.plugin_id, "title": localized(widget.title), "html": html})
     return render_template("community/dashboard.html", widgets=widgets)

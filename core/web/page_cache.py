@@ -59,6 +59,9 @@ EVERYTHING = "*"  # a statement whose tables are unknown: the page depends on ev
 # Statements sent as text that read no community data (transactions, PostgreSQL's scope).
 _QUIET_TEXT = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "SET ", "PRAGMA")
 _READS = "gongzhi_page_reads"  # on g: the parts read so far by a page being kept
+# What every request reads before a piece renders (the community, who is who and with
+# which roles, the modules and their settings, the plan): a piece depends on them too.
+BASE_PARTS = frozenset({"tenants", "tenant_memberships", "tenant_plugins", "core_subscriptions"})
 HTMX_HEADERS = ("HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted", "HX-History-Restore-Request")
 KEPT_HEADERS = ("Content-Type", "Vary", "HX-Trigger", "HX-Retarget", "HX-Reswap", "Cache-Control")
 
@@ -130,18 +133,31 @@ def _key() -> tuple | None:
     community = current_community()
     if community is None or "_flashes" in session:
         return None
-    person = (
-        (current_user.id, current_user.name, current_user.is_operator)
-        if current_user.is_authenticated
-        else None
-    )
     return (
         community.id,
         request.full_path,
         tuple(request.headers.get(h, "") for h in HTMX_HEADERS),
         current_locale(),
-        person,
+        _person(),
     )
+
+
+def _person() -> tuple | None:
+    if not current_user.is_authenticated:
+        return None
+    return (current_user.id, current_user.name, current_user.is_operator)
+
+
+def _versions(community) -> dict[str, int]:
+    """The community's numbers as loaded with it: per part, and ``EVERYTHING``'s."""
+    versions = dict(community.data_versions or {})
+    versions[EVERYTHING] = community.data_version
+    return versions
+
+
+def _numbers(versions: dict[str, int], reads: set[str]) -> dict[str, int]:
+    """What a kept page or piece records: each part it read with its number."""
+    return {part: versions.get(part, 0) for part in reads}
 
 
 def bell() -> Markup:
@@ -181,10 +197,43 @@ def _keep(response, versions: dict[str, int], reads: set[str]) -> _Kept | None:
     if token:
         body = body.replace(token.encode(), CSRF_PLACEHOLDER)
     headers = [(h, response.headers[h]) for h in KEPT_HEADERS if h in response.headers]
-    numbers = {part: versions.get(part, 0) for part in reads if part != EVERYTHING}
-    if EVERYTHING in reads:
-        numbers[EVERYTHING] = versions[EVERYTHING]
-    return _Kept(body, headers, time.monotonic(), numbers)
+    return _Kept(body, headers, time.monotonic(), _numbers(versions, reads))
+
+
+def kept_fragment(name: str, render: Callable[[], str]) -> Markup:
+    """A piece of a page (a dashboard widget, the menu) kept like a page: for this
+    community, person and language, rendered again only when a part it read changed.
+
+    So a page that renders again after a write renders only the pieces that write
+    touched. A page being kept depends on the parts its pieces read, kept or not."""
+    community = current_community()
+    max_age = current_app.config.get("PAGE_CACHE_SECONDS")
+    if not max_age or community is None:
+        return Markup(render())
+    key = ("piece", community.id, name, current_locale(), _person())
+    outer = g.get(_READS)
+    kept = store().get(key, max_age, community)
+    if kept is not None:
+        if outer is not None:
+            outer |= set(kept.versions)
+        return Markup(_fill(kept.body).decode())
+    setattr(g, _READS, set(BASE_PARTS))
+    try:
+        html = str(render())
+        reads = g.get(_READS)
+    finally:
+        if outer is None:
+            g.pop(_READS, None)
+        else:
+            setattr(g, _READS, outer)
+    if outer is not None:
+        outer |= reads
+    body = html.encode()
+    token = g.get("csrf_token")
+    if token:
+        body = body.replace(token.encode(), CSRF_PLACEHOLDER)
+    store().put(key, _Kept(body, [], time.monotonic(), _numbers(_versions(community), reads)))
+    return Markup(html)
 
 
 # ----- what a page being kept reads -----------------------------------------------------
@@ -233,6 +282,7 @@ def install(app) -> None:
         install.connected = True
         request_started.connect(_start_noting)
     app.jinja_env.globals["header_bell"] = bell
+    app.jinja_env.globals["kept_fragment"] = kept_fragment
 
     @app.before_request
     def _serve_kept():
@@ -249,9 +299,7 @@ def install(app) -> None:
             return _serve(kept)
         # Not kept: the view renders it and keeps it, with the numbers read with the
         # community (what the page reads is at least as new).
-        versions = dict(community.data_versions or {})
-        versions[EVERYTHING] = community.data_version
-        g.page_cache_key = (key, versions)
+        g.page_cache_key = (key, _versions(community))
         return None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date as date_type
 from datetime import datetime
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import to_user_timezone
 from flask_login import current_user
@@ -17,6 +17,7 @@ from core.services.i18n import LANGUAGES, current_locale, localized
 from core.services.time import as_aware
 from core.web.form_feedback import page_messages, region_messages
 from core.web.joining import pending_join_requests
+from core.web.page_cache import kept_fragment
 from core.web.template_catalogues import (
     PluginCatalogues,
     plugin_gettext,
@@ -134,6 +135,12 @@ def community_menu() -> list[dict]:
     return [dict(entry, current=index == chosen) for index, entry in enumerate(entries)]
 
 
+def community_menu_html() -> Markup:
+    """The rendered menu, kept per page path (the current entry) like a page's piece: a
+    write elsewhere leaves it as it is."""
+    return kept_fragment(f"menu:{request.path}", lambda: render_template("_community_menu.html"))
+
+
 def plugin_stylesheets() -> list[str]:
     """URLs of the stylesheets of the plugins the current community has on."""
     if current_community() is None:
@@ -195,6 +202,7 @@ def install(app: Flask) -> None:
     app.jinja_env.globals.update(
         nav_entries=nav_entries,
         community_menu=community_menu,
+        community_menu_html=community_menu_html,
         page_messages=page_messages,
         region_messages=region_messages,
         plugin_stylesheets=plugin_stylesheets,

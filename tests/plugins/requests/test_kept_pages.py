@@ -319,3 +319,57 @@ def test_many_writers_never_lose_a_raise(app, platform, make_community):
     assert after["notices"] == before.get("notices", 0) + threads
     assert after["tenants"] == before.get("tenants", 0) + threads
     assert _parts(app, other) == theirs
+
+
+# ----- pieces: the dashboard's widgets and the menu -------------------------------------
+def _statements(app, client, url: str) -> tuple:
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        response = client.get(url)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    return response, seen
+
+
+def test_a_dashboard_rendered_again_renders_only_the_widgets_a_write_touched(
+    app, with_booking, staff, member, login, in_community
+):
+    from tests.plugins.booking.helpers import add_space
+
+    desk, resident = login(staff), login(member)
+    assert desk.get("/c/alpha/").status_code == 200
+    report(resident, title="小区门禁坏了")
+    page, seen = _statements(app, desk, "/c/alpha/")
+    assert not _kept(page)
+    assert [s for s in seen if "requests_" in s]  # its widget rendered again
+    assert not [s for s in seen if "booking_" in s], seen  # the booking widget was kept
+    assert "booking" in page.get_data(as_text=True)  # and shown
+    with in_community(with_booking):
+        add_space(name="舞蹈室")
+    page, seen = _statements(app, desk, "/c/alpha/")
+    assert not _kept(page) and [s for s in seen if "booking_" in s]
+
+
+def test_the_menu_follows_a_change_of_roles(app, platform, staff, admin, login):
+    from tenants.models import Membership
+
+    desk = login(staff)
+    board = f"{BASE}/board"
+    assert "/requests/ledger" in desk.get(board).get_data(as_text=True)  # staff: the ledger
+    with app.app_context(), community_scope(platform):
+        membership_id = db.session.execute(
+            sa.select(Membership.id).where(Membership.user_id == staff.id)
+        ).scalar_one()
+    changed = login(admin).post(f"/c/alpha/members/{membership_id}", data={"role": "member"})
+    assert changed.status_code in (302, 303)
+    menu = re.search(r'id="community-menu".*?</nav>', desk.get(board).get_data(as_text=True), re.S)
+    assert "/requests/ledger" not in menu.group(0)
