@@ -15,11 +15,11 @@ webhook payloads signed like Stripe does; ``RecordedStripeHTTP`` answers the Str
 library from recorded responses), ``plugin_status`` (what ``flask plugins list``
 says about a plugin) and ``plugin_contract`` (the contract check of
 ``core.testing.contract``: ``assert plugin_contract("survey") == []``); helpers
-``read_xlsx``/``read_csv`` read downloads back into rows. docs/plugins.md ("Tests") lists
-each with its signature. Databases: SQLite in a
-temporary file by default; ``TEST_DATABASE_URL`` (or a PostgreSQL ``DATABASE_URL``) for
-PostgreSQL. Tests marked ``postgres``/``redis`` skip without the service, and fail instead
-when ``GONGZHI_REQUIRE_SERVICES=1`` (CI).
+``read_xlsx``/``read_csv`` read downloads back into rows, ``count_statements`` lists the
+SQL statements run inside a ``with``. docs/plugins.md ("Tests") lists each with its
+signature. Databases: SQLite in a temporary file by default; ``TEST_DATABASE_URL`` (or
+a PostgreSQL ``DATABASE_URL``) for PostgreSQL. Tests marked ``postgres``/``redis`` skip
+without the service, and fail instead when ``GONGZHI_REQUIRE_SERVICES=1`` (CI).
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ from core.testing.services import (  # noqa: F401
     pytest_runtest_setup,
     services_required,
 )
+from core.testing.statements import count_statements  # noqa: F401
 from core.testing.stripe import (  # noqa: F401
     STRIPE_WEBHOOK_SECRET,
     RecordedStripeHTTP,

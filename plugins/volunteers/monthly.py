@@ -106,20 +106,27 @@ def expected() -> dict[tuple[int, date], dict[str, int]]:
     return out
 
 
+def _differences(
+    want: dict[tuple, dict[str, int]], model: type, key: tuple[str, str], fields: tuple[str, ...]
+) -> list[tuple]:
+    """(*key, kept, recomputed) wherever ``model``'s kept rows, named by the two ``key``
+    columns, differ from ``want`` in ``fields`` (a missing row is zeros)."""
+    kept = {
+        tuple(getattr(r, k) for k in key): {f: int(getattr(r, f)) for f in fields}
+        for r in db.session.execute(sa.select(model)).scalars()
+    }
+    zero = dict.fromkeys(fields, 0)
+    out = []
+    for name in sorted(set(want) | set(kept)):
+        have, should = kept.get(name, zero), want.get(name, zero)
+        if have != should:
+            out.append((*name, have, should))
+    return out
+
+
 def mismatches() -> list[tuple[int, date, dict[str, int], dict[str, int]]]:
     """(user_id, month, kept, recomputed) wherever they differ (a missing row is zeros)."""
-    want = expected()
-    kept = {
-        (r.user_id, r.month): {f: int(getattr(r, f)) for f in FIELDS}
-        for r in db.session.execute(sa.select(MonthTotal)).scalars()
-    }
-    zero = dict.fromkeys(FIELDS, 0)
-    out = []
-    for key in sorted(set(want) | set(kept)):
-        have, should = kept.get(key, zero), want.get(key, zero)
-        if have != should:
-            out.append((key[0], key[1], have, should))
-    return out
+    return _differences(expected(), MonthTotal, ("user_id", "month"), FIELDS)
 
 
 def expected_years(
@@ -140,18 +147,7 @@ def expected_years(
 
 def year_mismatches() -> list[tuple[int, int, dict[str, int], dict[str, int]]]:
     """(user_id, year, kept, recomputed) wherever they differ (``ALL_YEARS``: all years)."""
-    want = expected_years()
-    kept = {
-        (r.user_id, r.year): {f: int(getattr(r, f)) for f in YEAR_FIELDS}
-        for r in db.session.execute(sa.select(YearTotal)).scalars()
-    }
-    zero = dict.fromkeys(YEAR_FIELDS, 0)
-    out = []
-    for key in sorted(set(want) | set(kept)):
-        have, should = kept.get(key, zero), want.get(key, zero)
-        if have != should:
-            out.append((key[0], key[1], have, should))
-    return out
+    return _differences(expected_years(), YearTotal, ("user_id", "year"), YEAR_FIELDS)
 
 
 def rebuild() -> int:

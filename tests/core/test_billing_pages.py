@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import billing_support
 from billing_support import days_later, set_subscription, subscription_json, subscription_of
-from sqlalchemy import event
 
 from core.extensions import db
 from core.models import Subscription
+from core.testing import count_statements
 from tenants.context import community_scope
 
 # The billing set-up's fixtures (billing_support.py), by name for pytest.
@@ -167,15 +167,8 @@ def test_the_operator_sees_each_communitys_plan_and_next_invoice(
 
 def _statements(app, client, path: str) -> int:
     client.get(path)
-    seen = []
-    with app.app_context():
-        engine = db.engine
-    listener = lambda *args: seen.append(args[2])  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
+    with count_statements(app) as seen:
         assert client.get(path).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
     return len(seen)
 
 

@@ -110,7 +110,9 @@ def test_every_fixture_of_gongzhi_testing_is_in_the_reference():
     assert sorted(rows - fixtures - {"client"}) == []  # client: pytest-flask's
 
 
-@pytest.mark.parametrize("name", ["read_xlsx", "read_csv", "DEMO_PASSWORD", "browser_login"])
+@pytest.mark.parametrize(
+    "name", ["read_xlsx", "read_csv", "count_statements", "DEMO_PASSWORD", "browser_login"]
+)
 def test_the_testing_helpers_are_documented_and_exported(name):
     import core.testing as testing
 

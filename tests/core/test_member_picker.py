@@ -6,16 +6,15 @@ from __future__ import annotations
 import re
 import time
 import types
-from contextlib import contextmanager
 
 import pytest
 from flask import Blueprint, render_template_string, request
 from flask_wtf import FlaskForm
-from sqlalchemy import event
 from wtforms.validators import DataRequired
 
 from core.extensions import db
 from core.plugin_api import MemberField, PluginMeta, hookimpl
+from core.testing import count_statements
 
 PICK = """<form method="post">{{ form.person() }}
 <small class="error">{{ form.person.errors | join(" ") }}</small></form>"""
@@ -134,26 +133,10 @@ def test_search_never_returns_another_communitys_people(people, member_client, l
     assert visitor.status_code == 302 and "/login" in visitor.headers["Location"]
 
 
-@contextmanager
-def counting(app):
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
 def _search(app, client, q: str) -> tuple[int, list[str], float]:
     url = f"/c/alpha/members/search?q={q}"
     client.get(url, headers={"HX-Request": "true"})  # warm the same caches each time
-    with counting(app) as statements:
+    with count_statements(app) as statements:
         started = time.perf_counter()
         response = client.get(url, headers={"HX-Request": "true"})
         elapsed = time.perf_counter() - started
@@ -182,17 +165,9 @@ def test_the_search_query_starts_from_this_communitys_memberships(app, community
     with in_community(community):
         if db.engine.dialect.name != "sqlite":
             pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
-        statements: list[str] = []
-
-        def keep(_conn, _cursor, statement, parameters, *_args):
-            statements.append((statement, parameters))
-
-        event.listen(db.engine, "before_cursor_execute", keep)
-        try:
+        with count_statements(db.engine) as statements:
             search_members("张")
-        finally:
-            event.remove(db.engine, "before_cursor_execute", keep)
-        statement, parameters = statements[-1]
+        statement, parameters = statements[-1], statements.parameters[-1]
         plan = (
             db.session.connection()
             .exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)

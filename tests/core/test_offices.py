@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import event
 
 from core.extensions import db
 from core.offices import figures
 from core.offices.models import Office, OfficeCommunity, OfficeRead
+from core.testing import count_statements
 from plugins.requests import counts
 from plugins.requests.models import Request
 from tenants.context import all_tenants, community_scope
@@ -151,19 +151,10 @@ def test_only_declared_figures_of_enabled_plugins_are_stored(app, town):
 
 def test_the_office_table_costs_the_same_for_3_or_40_communities(app, town, login, make_community):
     office = login(town["people"]["east"])
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
 
     def measure() -> int:
-        statements.clear()
-        with app.app_context():
-            event.listen(db.engine, "before_cursor_execute", count)
-            try:
-                assert office.get("/o/east/").status_code == 200
-            finally:
-                event.remove(db.engine, "before_cursor_execute", count)
+        with count_statements(app) as statements:
+            assert office.get("/o/east/").status_code == 200
         return len(statements)
 
     _refresh(app, town["alpha"], town["beta"])

@@ -37,6 +37,7 @@ from core.plugin_api import (
     hookimpl,
     plugin_settings,
 )
+from core.testing import count_statements
 
 
 def _plugin(plugin_id: str = "witness", **hooks) -> types.ModuleType:
@@ -162,21 +163,9 @@ def test_outside_any_community_plugin_api_says_so(app):
 
 def test_settings_are_read_once_per_request(app, community, enable_plugin, member_client):
     """However often a page asks for settings and the enabled set, one query answers."""
-    from sqlalchemy import event
-
     enable_plugin(community, "witness", greeting="你好")
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with count_statements(app) as statements:
         member_client.get("/c/alpha/witness/")
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert len([s for s in statements if "FROM tenant_plugins" in s]) == 1
 
 

@@ -8,10 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from core.plugin_api import db
-from core.testing import is_postgres
+from core.testing import count_statements, is_postgres
 from plugins.booking.models import Booking, Claim
 from tenants.context import community_scope
 from tests.plugins.booking.helpers import BASE, add_space, next_weekday
@@ -39,18 +38,8 @@ PAGES = {  # name: (path, most statements); the base is the community, settings,
 
 def _statements(app, client, path: str) -> list[str]:
     client.get(path)  # warm: compiled statements, catalogues
-    seen: list[str] = []
-
-    def note(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", note)
-    try:
+    with count_statements(app) as seen:
         assert client.get(path).status_code == 200, path
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
     return seen
 
 
@@ -140,12 +129,12 @@ def test_the_bench_part_builds_and_its_pages_answer(tmp_path):
     the migrations, and the booking pages of bench/mix.py on it."""
     from bench.data import build
     from bench.mix import PAGES as BENCH_PAGES
-    from bench.run import count_statements
+    from bench.run import count_statements as bench_statements
 
     url = f"sqlite:///{tmp_path / 'bench.db'}"
     info = build(url, "small", log=lambda *_: None)
     assert int(info["rows.booking_booking"]) >= 40 and int(info["rows.booking_claim"]) > 40
     pages = [p for p in BENCH_PAGES if p.plugin == "booking"]
     assert {p.name for p in pages} >= {"booking_week", "booking_rooms", "booking_free"}
-    counts = count_statements(url, pages, [])
+    counts = bench_statements(url, pages, [])
     assert all(0 < n <= 10 for n in counts.values()), counts

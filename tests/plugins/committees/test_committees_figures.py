@@ -8,9 +8,9 @@ import io
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import event
 
 from core.extensions import db
+from core.testing import count_statements
 from plugins.committees.models import Committee, Result, Review
 from tenants.context import tenant_scope
 from tests.plugins.committees.committees_helpers import (
@@ -110,18 +110,8 @@ def test_figures_without_requests_show_scores_over_time(
 
 def _statements(app, client, path):
     client.get(path)
-    seen = []
-
-    def note(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", note)
-    try:
+    with count_statements(app) as seen:
         assert client.get(path).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
     return len(seen)
 
 

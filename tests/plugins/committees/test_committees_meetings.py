@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.extensions import db
+from core.testing import count_statements
 from plugins.committees.models import Attendance, Meeting
 from tenants.context import tenant_scope
 from tests.plugins.committees.committees_helpers import (
@@ -108,25 +109,12 @@ def test_a_meeting_under_another_committee_is_not_found(
 def test_the_committee_page_keeps_its_query_count_as_meetings_grow(
     app, committees_on, staff_client, member_client, member
 ):
-    from sqlalchemy import event
-
     committee_id = _with_member(app, committees_on, staff_client, member_client, member)
 
     def queries() -> int:
-        count = 0
-
-        def tick(*_args):
-            nonlocal count
-            count += 1
-
-        with app.app_context():
-            engine = db.engine
-        event.listen(engine, "before_cursor_execute", tick)
-        try:
+        with count_statements(app) as statements:
             assert member_client.get(f"{BASE}/{committee_id}").status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", tick)
-        return count
+        return len(statements)
 
     _meeting(staff_client, committee_id)
     few = queries()

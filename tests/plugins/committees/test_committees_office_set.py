@@ -11,7 +11,6 @@ import re
 
 import pytest
 
-from core.offices.models import Office, OfficeCommunity, OfficeMember
 from core.plugin_api import BadTemplate, db, template_adoption
 from plugins.committees.models import Committee
 from plugins.committees.set_text import parse, text
@@ -27,40 +26,17 @@ SET_V2 = SET_V1.replace("5-9", "6-11") + "法律咨询专委会 | legal | 2-5 | 
 
 
 @pytest.fixture
-def town(app, make_community, make_user, enable_plugin):
+def town(make_town):
     """A district (云龙区) with two streets: 东街道 holds alpha, 西街道 holds beta."""
-    alpha = make_community("alpha", name_zh="甲社区", name_en="Alpha Community")
-    beta = make_community("beta", name_zh="乙社区", name_en="Beta Community")
-    for c in (alpha, beta):
-        enable_plugin(c, "committees")
-    with app.app_context():
-        offices = {}
-        for slug, kind, zh, parent in (("yunlong", "district", "云龙区", None),
-                                       ("east", "street", "东街道", "yunlong"),
-                                       ("west", "street", "西街道", "yunlong")):  # fmt: skip
-            office = Office(slug=slug, kind=kind, name_zh=zh, name_en=slug.title() + " Office",
-                            parent_id=offices[parent].id if parent else None)  # fmt: skip
-            db.session.add(office)
-            db.session.flush()
-            offices[slug] = office
-        db.session.add_all([
-            OfficeCommunity(community_id=alpha.id, office_id=offices["east"].id),
-            OfficeCommunity(community_id=beta.id, office_id=offices["west"].id),
-        ])  # fmt: skip
-        ids = {slug: o.id for slug, o in offices.items()}
-        db.session.commit()
-    people = {
-        "east": make_user("east@office.example", name="East Office"),
-        "district": make_user("district@office.example", name="District Office"),
-        "alpha": make_user("staff@alpha.example", alpha, "staff", name="Alpha Staff"),
-        "resident": make_user("resident@alpha.example", alpha, "member", name="Resident"),
-        "beta": make_user("staff@beta.example", beta, "staff", name="Beta Staff"),
-    }
-    with app.app_context():
-        db.session.add(OfficeMember(office_id=ids["east"], user_id=people["east"].id))
-        db.session.add(OfficeMember(office_id=ids["yunlong"], user_id=people["district"].id))
-        db.session.commit()
-    return {"alpha": alpha, "beta": beta, "ids": ids, "people": people}
+    return make_town(
+        "committees",
+        streets={"alpha": "east", "beta": "west"},
+        people={
+            "alpha": ("staff@alpha.example", "alpha", "staff", "Alpha Staff"),
+            "resident": ("resident@alpha.example", "alpha", "member", "Resident"),
+            "beta": ("staff@beta.example", "beta", "staff", "Beta Staff"),
+        },
+    )
 
 
 def publish(client, office: str, body: str):

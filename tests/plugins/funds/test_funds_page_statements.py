@@ -10,10 +10,9 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 from funds_helpers import BASE
-from sqlalchemy import event
 
 from core.extensions import db
-from core.testing import is_postgres
+from core.testing import count_statements, is_postgres
 from plugins.funds import grants, ledger
 from plugins.funds.models import Fund
 from tenants.context import community_scope
@@ -37,18 +36,8 @@ PAGES = {
 
 def _statements(app, client, path: str) -> list[str]:
     client.get(path)  # warm: compiled statements, catalogues
-    seen: list[str] = []
-
-    def note(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", note)
-    try:
+    with count_statements(app) as seen:
         assert client.get(path).status_code == 200, path
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
     return seen
 
 

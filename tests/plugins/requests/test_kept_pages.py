@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from requests_helpers import BASE, report
 
 from core.extensions import db
-from core.testing.services import DEMO_PASSWORD
+from core.testing import DEMO_PASSWORD, count_statements
 from plugins.notices.models import Notice
 from tenants.context import all_tenants, community_scope
 from tenants.models import Tenant
@@ -188,22 +188,10 @@ def test_off_when_the_setting_is_zero(app, platform, staff, login):
 
 def test_a_kept_page_costs_only_finding_the_community_and_the_person(app, platform, staff, login):
     """Served before the plugin's guard and the view's checks: the version covers them."""
-    from sqlalchemy import event
-
     desk = login(staff)
     desk.get(LEDGER)
-    seen: list[str] = []
-
-    def note(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", note)
-    try:
+    with count_statements(app) as seen:
         assert _kept(desk.get(LEDGER))
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
     # BEGIN, the community, the person's membership, the bell's count (and PostgreSQL's
     # RLS scope): no module settings, no guard, nothing of the page itself.
     assert not [s for s in seen if "requests_" in s or "tenant_plugins" in s], seen
@@ -323,20 +311,8 @@ def test_many_writers_never_lose_a_raise(app, platform, make_community):
 
 # ----- pieces: the dashboard's widgets and the menu -------------------------------------
 def _statements(app, client, url: str) -> tuple:
-    from sqlalchemy import event
-
-    seen: list[str] = []
-
-    def note(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", note)
-    try:
+    with count_statements(app) as seen:
         response = client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
     return response, seen
 
 

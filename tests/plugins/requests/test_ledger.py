@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-from contextlib import contextmanager
 
 import pytest
 from requests_helpers import BASE, bulk_requests, category_id, report
-from sqlalchemy import event
 
-from core.extensions import db
+from core.testing import count_statements
 
 
 @pytest.fixture
@@ -20,28 +18,12 @@ def gongzhi_config(gongzhi_config):
     return {**gongzhi_config, "PAGE_CACHE_SECONDS": 0}
 
 
-@contextmanager
-def count_queries(app):
-    counter = {"n": 0}
-
-    def before(*_args, **_kwargs):
-        counter["n"] += 1
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield counter
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-
-
 def _queries_for(app, client, path: str) -> int:
     client.get(path)  # warm caches (plugin settings, translations) the same way each time
-    with count_queries(app) as counter:
+    with count_statements(app) as statements:
         response = client.get(path)
     assert response.status_code == 200
-    return counter["n"]
+    return len(statements)
 
 
 def test_ledger_query_count_is_constant_in_the_number_of_requests(

@@ -10,10 +10,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 from requests_helpers import BASE, bulk_requests
-from sqlalchemy import event
 
 from core.extensions import db
-from core.testing import is_postgres
+from core.testing import count_statements, is_postgres
 from plugins.notices.models import Notice
 from tenants.context import community_scope
 
@@ -61,18 +60,8 @@ def _notices(app, community, count: int, offset: int) -> None:
 
 def _statements(app, client, path: str) -> list[str]:
     client.get(path)  # warm: compiled statements, catalogues
-    seen: list[str] = []
-
-    def note(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", note)
-    try:
+    with count_statements(app) as seen:
         assert client.get(path).status_code == 200, path
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
     return seen
 
 

@@ -10,7 +10,6 @@ from datetime import date
 
 import pytest
 
-from core.offices.models import Office, OfficeCommunity, OfficeMember
 from core.plugin_api import BadTemplate, db, template_adoption
 from plugins.salaries.models import POSTS, ScaleVersion
 from plugins.salaries.payroll import month_slips
@@ -43,39 +42,16 @@ def scale_text(worker_urban: str = "2900 2950 3000 3050 3100 3150 3200 3250 3300
 
 
 @pytest.fixture
-def town(app, make_community, make_user, enable_plugin):
+def town(make_town):
     """A district (云龙区) with two streets: 东街道 holds alpha, 西街道 holds beta."""
-    alpha = make_community("alpha", name_zh="甲社区", name_en="Alpha Community")
-    beta = make_community("beta", name_zh="乙社区", name_en="Beta Community")
-    for c in (alpha, beta):
-        enable_plugin(c, "salaries")
-    with app.app_context():
-        offices = {}
-        for slug, kind, zh, parent in (("yunlong", "district", "云龙区", None),
-                                       ("east", "street", "东街道", "yunlong"),
-                                       ("west", "street", "西街道", "yunlong")):  # fmt: skip
-            office = Office(slug=slug, kind=kind, name_zh=zh, name_en=slug.title() + " Office",
-                            parent_id=offices[parent].id if parent else None)  # fmt: skip
-            db.session.add(office)
-            db.session.flush()
-            offices[slug] = office
-        db.session.add_all([
-            OfficeCommunity(community_id=alpha.id, office_id=offices["east"].id),
-            OfficeCommunity(community_id=beta.id, office_id=offices["west"].id),
-        ])  # fmt: skip
-        ids = {slug: o.id for slug, o in offices.items()}
-        db.session.commit()
-    people = {
-        "east": make_user("east@office.example", name="East Office"),
-        "district": make_user("district@office.example", name="District Office"),
-        "alpha": make_user("admin@alpha.example", alpha, "admin", name="Alpha Admin"),
-        "beta": make_user("admin@beta.example", beta, "admin", name="Beta Admin"),
-    }
-    with app.app_context():
-        db.session.add(OfficeMember(office_id=ids["east"], user_id=people["east"].id))
-        db.session.add(OfficeMember(office_id=ids["yunlong"], user_id=people["district"].id))
-        db.session.commit()
-    return {"alpha": alpha, "beta": beta, "ids": ids, "people": people}
+    return make_town(
+        "salaries",
+        streets={"alpha": "east", "beta": "west"},
+        people={
+            "alpha": ("admin@alpha.example", "alpha", "admin", "Alpha Admin"),
+            "beta": ("admin@beta.example", "beta", "admin", "Beta Admin"),
+        },
+    )
 
 
 def publish(client, office: str, body: str, effective_from: str = "2026-01-01"):

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import event
-
 from core.plugin_api import commit, db
-from core.testing import is_postgres
+from core.testing import count_statements, is_postgres
 from plugins.salaries import runs
 from plugins.salaries.models import Appraisal, Payslip, Run
 from tests.plugins.salaries.helpers import BASE, MONTH, add_scale, add_worker
@@ -28,18 +26,8 @@ PAGES = {
 
 def _statements(app, client, path: str) -> list[str]:
     client.get(path)
-    seen: list[str] = []
-
-    def note(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", note)
-    try:
+    with count_statements(app) as seen:
         assert client.get(path).status_code == 200, path
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
     return seen
 
 

@@ -9,7 +9,7 @@ import threading
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from volunteers_helpers import NOW
+from volunteers_helpers import NOW, migrated_with_logs
 
 from core.extensions import db
 from plugins.volunteers import hours, monthly, record
@@ -211,46 +211,15 @@ def test_bulk_loaded_logs_are_counted_by_a_rebuild(app, vol_on, setup, member, i
 
 def test_the_migration_fills_the_totals_of_logs_already_there(gongzhi_config, tmp_path):
     """volunteers_0002 on a database with logs: the kept totals are their sums."""
-    from core import create_app
-    from core.models import User
-    from core.testing.migrations import old_schema_community
-    from tenants.context import all_tenants
-
-    url = f"sqlite:///{tmp_path}/backfill.db"
-    app = create_app({**gongzhi_config, "SQLALCHEMY_DATABASE_URI": url})
-    runner = app.test_cli_runner()
-    result = runner.invoke(args=["db", "upgrade", "volunteers_0001"])
-    assert result.exit_code == 0, result.output
-    with app.app_context():
-        with all_tenants():
-            # The schema of that revision: the ORM's Tenant has later columns.
-            tenant_id = old_schema_community(db, "old", "老社区", "Old")
-            user = User(email="v@old.example", name="志愿者", password_hash="x")
-            db.session.add(user)
-            db.session.commit()
-            user_id = user.id
-        with community_scope(tenant_id):
-            category = ServiceCategory(name="助老", rate_per_hour=10, multiplier_pct=100)
-            db.session.add(category)
-            db.session.flush()
-            at = datetime(2026, 10, 30, 1, tzinfo=UTC)
-            for n, (status, day) in enumerate(
-                [("approved", 30), ("approved", 31), ("pending", 31), ("rejected", 31)]
-                + [("approved", 1)]
-            ):
-                month = 10 if day > 1 else 11
-                starts = at.replace(month=month, day=day, hour=1 + n)
-                db.session.add(
-                    HourLog(
-                        user_id=user_id, category_id=category.id, source="self", status=status,
-                        starts_at=starts, ends_at=starts + timedelta(minutes=60),
-                        work_date=starts.date(), minutes=60,
-                        points=10 if status == "approved" else 0,
-                    )
-                )  # fmt: skip
-            db.session.commit()
-    result = runner.invoke(args=["db", "upgrade", "heads"])
-    assert result.exit_code == 0, result.output
+    at = datetime(2026, 10, 30, 1, tzinfo=UTC)
+    logs = [
+        (status, at.replace(month=10 if day > 1 else 11, day=day, hour=1 + n))
+        for n, (status, day) in enumerate(
+            [("approved", 30), ("approved", 31), ("pending", 31), ("rejected", 31)]
+            + [("approved", 1)]
+        )
+    ]
+    app, _ = migrated_with_logs(gongzhi_config, tmp_path, logs)
     with app.app_context(), db.engine.connect() as conn:
         rows = conn.execute(
             sa.text(

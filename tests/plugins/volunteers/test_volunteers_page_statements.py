@@ -12,11 +12,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 from volunteers_helpers import BASE
 
 from core.extensions import db
-from core.testing import is_postgres
+from core.testing import count_statements, is_postgres
+from core.testing.statements import Statements
 from plugins.volunteers import monthly, record
 from plugins.volunteers.models import Balance, Entry, HourLog, Profile
 from tenants.context import community_scope
@@ -42,22 +42,10 @@ PAGES = {
 }
 
 
-def _statements(app, client, path: str, with_parameters: list | None = None) -> list[str]:
+def _statements(app, client, path: str) -> Statements:
     client.get(path)  # warm: compiled statements, catalogues
-    seen: list[str] = []
-
-    def note(_conn, _cursor, statement, parameters, *_args):
-        seen.append(statement)
-        if with_parameters is not None:
-            with_parameters.append((statement, parameters))
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", note)
-    try:
+    with count_statements(app) as seen:
         assert client.get(path).status_code == 200, path
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
     return seen
 
 
@@ -166,9 +154,8 @@ def _check_leaderboards(app, client, community, postgres: bool) -> None:
     kept = {"month": "volunteers_month_total", "year": "volunteers_year_total"}
     kept["all"] = kept["year"]
     for period, table in kept.items():
-        executed: list = []
-        _statements(app, client, f"{BASE}/leaderboard?period={period}", executed)
-        texts = [statement for statement, _ in executed]
+        texts = _statements(app, client, f"{BASE}/leaderboard?period={period}")
+        executed = list(zip(texts, texts.parameters, strict=True))
         assert not [t for t in texts if "volunteers_hour_log" in t], period
         (other,) = set(kept.values()) - {table}
         assert not [t for t in texts if other in t], (period, texts)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
 import sqlalchemy as sa
-from volunteers_helpers import make_setup
+from volunteers_helpers import make_setup, migrated_with_logs
 
 from core.extensions import db
 from plugins.volunteers import hours, monthly, record
@@ -185,49 +185,18 @@ def test_another_communitys_volunteers_never_reach_the_leaderboard(
 
 def test_the_migration_fills_the_year_totals_of_logs_already_there(gongzhi_config, tmp_path):
     """volunteers_0003 on a database with logs on both sides of a new year."""
-    from core import create_app
-    from core.models import User
-    from core.testing.migrations import old_schema_community
-    from tenants.context import all_tenants
-
-    url = f"sqlite:///{tmp_path}/years.db"
-    app = create_app({**gongzhi_config, "SQLALCHEMY_DATABASE_URI": url})
-    runner = app.test_cli_runner()
-    result = runner.invoke(args=["db", "upgrade", "volunteers_0001"])
-    assert result.exit_code == 0, result.output
-    with app.app_context():
-        with all_tenants():
-            # The schema of that revision: the ORM's Tenant has later columns.
-            tenant_id = old_schema_community(db, "old", "老社区", "Old")
-            user = User(email="v@old.example", name="志愿者", password_hash="x")
-            db.session.add(user)
-            db.session.commit()
-            user_id = user.id
-        with community_scope(tenant_id):
-            category = ServiceCategory(name="助老", rate_per_hour=10, multiplier_pct=100)
-            db.session.add(category)
-            db.session.flush()
-            for n, (status, day) in enumerate(
-                [
-                    ("approved", date(2025, 12, 31)),
-                    ("approved", date(2025, 12, 31)),
-                    ("pending", date(2025, 12, 31)),
-                    ("rejected", date(2026, 1, 1)),
-                    ("approved", date(2026, 1, 1)),
-                    ("pending", date(2024, 6, 1)),  # only pending: no year row
-                ]
-            ):
-                starts = datetime.combine(day, time(1 + n), UTC)
-                db.session.add(
-                    HourLog(
-                        user_id=user_id, category_id=category.id, source="self", status=status,
-                        starts_at=starts, ends_at=starts + timedelta(minutes=60),
-                        work_date=day, minutes=60, points=10 if status == "approved" else 0,
-                    )
-                )  # fmt: skip
-            db.session.commit()
-    result = runner.invoke(args=["db", "upgrade", "heads"])
-    assert result.exit_code == 0, result.output
+    days = [
+        ("approved", date(2025, 12, 31)),
+        ("approved", date(2025, 12, 31)),
+        ("pending", date(2025, 12, 31)),
+        ("rejected", date(2026, 1, 1)),
+        ("approved", date(2026, 1, 1)),
+        ("pending", date(2024, 6, 1)),  # only pending: no year row
+    ]
+    logs = [
+        (status, datetime.combine(day, time(1 + n), UTC)) for n, (status, day) in enumerate(days)
+    ]
+    app, tenant_id = migrated_with_logs(gongzhi_config, tmp_path, logs)
     with app.app_context(), db.engine.connect() as conn:
         rows = conn.execute(
             sa.text("select year, minutes, services, points from volunteers_year_total order by 1")

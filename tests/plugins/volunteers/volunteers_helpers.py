@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from core.extensions import db
-from core.models import Notification
+from core.models import Notification, User
 from plugins.volunteers import ledger
 from plugins.volunteers.models import (
     Activity,
@@ -19,7 +19,7 @@ from plugins.volunteers.models import (
     ServiceCategory,
     Team,
 )
-from tenants.context import all_tenants, tenant_scope
+from tenants.context import all_tenants, community_scope, tenant_scope
 
 BASE = "/c/alpha/volunteers"
 # 2026-11-28 10:00 in Shanghai (02:00 UTC), a Saturday morning.
@@ -129,3 +129,43 @@ def text(response_or_html) -> str:
         else (response_or_html.get_data(as_text=True))
     )
     return re.sub(r"<[^>]+>", "", html)
+
+
+def migrated_with_logs(gongzhi_config, tmp_path, logs: list[tuple[str, datetime]]):
+    """A SQLite app at ``volunteers_0001`` (before the kept totals) with a community, a
+    volunteer and a category, and a 60-minute log of theirs per ``(status, starts)`` (10
+    points when approved), then upgraded to the heads: the data migrations fill the
+    totals. Returns the app and the community's id; the caller disposes of the engine."""
+    from core import create_app
+    from core.testing.migrations import old_schema_community
+
+    url = f"sqlite:///{tmp_path}/old.db"
+    app = create_app({**gongzhi_config, "SQLALCHEMY_DATABASE_URI": url})
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["db", "upgrade", "volunteers_0001"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        with all_tenants():
+            # The schema of that revision: the ORM's Tenant has later columns.
+            tenant_id = old_schema_community(db, "old", "老社区", "Old")
+            user = User(email="v@old.example", name="志愿者", password_hash="x")
+            db.session.add(user)
+            db.session.commit()
+            user_id = user.id
+        with community_scope(tenant_id):
+            category = ServiceCategory(name="助老", rate_per_hour=10, multiplier_pct=100)
+            db.session.add(category)
+            db.session.flush()
+            db.session.add_all(
+                HourLog(
+                    user_id=user_id, category_id=category.id, source="self", status=status,
+                    starts_at=starts, ends_at=starts + timedelta(minutes=60),
+                    work_date=starts.date(), minutes=60,
+                    points=10 if status == "approved" else 0,
+                )
+                for status, starts in logs
+            )  # fmt: skip
+            db.session.commit()
+    result = runner.invoke(args=["db", "upgrade", "heads"])
+    assert result.exit_code == 0, result.output
+    return app, tenant_id
