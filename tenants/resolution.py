@@ -11,10 +11,11 @@ from flask import Flask, abort, g
 from sqlalchemy import bindparam, select
 
 from core.extensions import db
-from tenants.context import CommunityScope, current_community, reset_scope, set_scope
+from tenants.context import CommunityScope, current_scope, reset_scope, set_scope
 from tenants.models import SLUG_PATTERN, Tenant
 
 SLUG = re.compile(SLUG_PATTERN)
+_SLUG_KEY = "slug"  # in the community scope's cache
 _BY_SLUG = select(Tenant).where(Tenant.slug == bindparam("slug"))  # built once, run per request
 
 
@@ -39,9 +40,16 @@ def install(app: Flask) -> None:
     def _add_tenant(endpoint, values):
         if "tenant" in values or not app.url_map.is_endpoint_expecting(endpoint, "tenant"):
             return
-        tenant = current_community()
-        if tenant is not None:
-            values["tenant"] = tenant.slug
+        scope = current_scope()
+        if not isinstance(scope, CommunityScope):
+            return
+        # A slug never changes once a community exists: remembered for the scope, a URL
+        # built after a commit (the redirect after a form) does not reload the expired
+        # community row, in a transaction of its own (SQLite's write lock, on a POST).
+        slug = scope.cache.get(_SLUG_KEY)
+        if slug is None:
+            slug = scope.cache[_SLUG_KEY] = scope.tenant.slug
+        values["tenant"] = slug
 
     @app.teardown_request
     def _unscope(_exc):

@@ -186,7 +186,7 @@ def resolve_member(text: str) -> list[MemberInfo]:
 def members_with_permission(permission: str) -> list[MemberInfo]:
     """Members of the community in scope who hold ``permission`` (roles and plugins'
     decisions, as ``has_permission`` answers), e.g. whom to notify of new work."""
-    from core.community.permissions import declared, has_permission
+    from core.community.permissions import declared, has_permission, remember_memberships
 
     select = _members()
     if "member" not in declared(permission).default_roles:
@@ -199,5 +199,6 @@ def members_with_permission(permission: str) -> list[MemberInfo]:
                 sa.func.coalesce(sa.cast(Membership.extra_roles, sa.String), "[]") != "[]",
             )
         )
-    candidates = db.session.execute(select).scalars()
+    candidates = list(db.session.execute(select).scalars())
+    remember_memberships(candidates)  # has_permission asks for them
     return [_info(m) for m in candidates if has_permission(permission, user=m.user)]

@@ -2,11 +2,11 @@
 
 ``notify`` only emits a ``notification`` event in the sender's transaction (the outbox),
 so a change that rolls back notifies nobody. Its delivery (:func:`deliver`, run by
-``core.community.events`` like a plugin's handler, in the event's community and its own
-transaction) writes one :class:`~core.models.Notification` per recipient who belongs to
-the community, then e-mails those who want this kind by e-mail when a mail server is
-configured. Rows carry the event id, so a retried delivery neither writes a row twice nor
-mails anyone twice.
+``core.community.events`` like a plugin's handler, in the event's community and its
+delivery transaction) writes one :class:`~core.models.Notification` per recipient who
+belongs to the community; once that committed, :func:`send_mails` e-mails those who want
+this kind by e-mail when a mail server is configured. Rows carry the event id, so a
+retried delivery neither writes a row twice nor mails anyone twice.
 """
 
 from __future__ import annotations
@@ -154,7 +154,8 @@ def _emit(user_ids, kind, title, link, body, *, applicants: bool) -> DomainEvent
 
 # ----- delivery (after the sender's commit) -------------------------------------------
 def deliver(event: DomainEvent) -> None:
-    """Write the rows, commit them, then send the e-mails (each marked once sent)."""
+    """Write the rows, in the event's delivery transaction (which commits them); then
+    ``send_mails``."""
     payload = event.payload
     wanted = [int(u) for u in payload["user_ids"]]
     allowed = set(
@@ -185,7 +186,11 @@ def deliver(event: DomainEvent) -> None:
                 created_at=event.created_at,
             )
         )
-    db.session.commit()
+
+
+def send_mails(event: DomainEvent) -> None:
+    """After the rows committed: the e-mails, each row marked (and committed) once sent,
+    so a failure in the middle is retried for the rest only."""
     if mail_configured():
         _send_mails(event)
 

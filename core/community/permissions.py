@@ -82,6 +82,16 @@ def membership_of(tenant: Tenant, user_id: int) -> Membership | None:
     return memo[key]
 
 
+def remember_memberships(memberships: list[Membership]) -> None:
+    """Memberships a caller already loaded (with their users), so ``has_permission`` on
+    each of them in this scope does not read them again."""
+    scope = current_scope()
+    if not isinstance(scope, CommunityScope):
+        return
+    for member in memberships:
+        scope.cache.setdefault(("membership", member.tenant_id, member.user_id), member)
+
+
 def all_permissions() -> dict[str, Permission]:
     """Core's and the loaded plugins' permissions (worked out once per plugin set)."""
     memo = host().memo

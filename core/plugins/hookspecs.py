@@ -256,10 +256,12 @@ def on_disable(tenant):
 def on_event(event):
     """A domain event, delivered after the sender's transaction committed. Per community.
 
-    ``event`` has ``name``, ``payload`` (a dict), ``tenant_id`` and ``id``. Each handler
-    runs in its own transaction in the event's community scope; one that raises is
-    recorded and retried by ``flask events retry``, never blocks the sender, and is
-    never lost. Send events with ``plugin_api.emit(name, **payload)``.
+    ``event`` has ``name``, ``payload`` (a dict), ``tenant_id`` and ``id``. The handlers
+    of one event share one transaction in the event's community scope, each in its own
+    savepoint, committed once after all ran: never commit (refused, ``HandlerCommitted``)
+    or roll back in a handler. One that raises loses only its own writes, is recorded and
+    retried by ``flask events retry``, never blocks the sender, and is never lost. Send
+    events with ``plugin_api.emit(name, **payload)``.
 
     Example::
 

@@ -32,8 +32,9 @@ def _note_write(conn, _cursor, statement, *_args) -> None:
 
 
 def has_written(session: Session) -> bool:
-    """True if the open transaction wrote, or has changes waiting to be flushed."""
-    if session.new or session.dirty or session.deleted:
+    """True if the open transaction wrote, or has changes waiting to be flushed, or is
+    inside a savepoint (whose owner, an event's delivery, keeps what came before it)."""
+    if session.new or session.dirty or session.deleted or session.in_nested_transaction():
         return True
     if session.get_transaction() is None:
         return False
