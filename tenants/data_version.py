@@ -79,6 +79,8 @@ def _note_bulk(state: ORMExecuteState) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _raise_versions(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint released: the commit raises them
+        return
     if session.info.get(OLD_SCHEMA):
         session.info.pop(_NOTED, None)
         return
@@ -128,6 +130,9 @@ def _raise(dialect: str, parts: set | frozenset, ids: list[int] | None) -> sa.Te
     return statement.bindparams(**params)
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget(session: Session) -> None:
-    session.info.pop(_NOTED, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _forget(session: Session, previous_transaction) -> None:
+    # Only the whole transaction: a savepoint rolled back (an event handler that failed)
+    # keeps what was written before it; what it noted itself is raised anyway, harmless.
+    if previous_transaction.parent is None:
+        session.info.pop(_NOTED, None)

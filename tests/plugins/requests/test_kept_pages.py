@@ -349,3 +349,20 @@ def test_the_menu_follows_a_change_of_roles(app, platform, staff, admin, login):
     assert changed.status_code in (302, 303)
     menu = re.search(r'id="community-menu".*?</nav>', desk.get(board).get_data(as_text=True), re.S)
     assert "/requests/ledger" not in menu.group(0)
+
+
+def test_a_savepoint_rolled_back_keeps_what_was_written_before_it(app, platform):
+    """An event handler fails in its savepoint after other writes: they are still raised,
+    once, at the commit (a savepoint released raises nothing by itself)."""
+    before = _parts(app, platform)
+    with app.app_context(), community_scope(platform):
+        db.session.add(Notice(title="先写的", body="内容"))
+        db.session.flush()
+        with db.session.begin_nested():
+            db.session.add(Notice(title="保存点里", body="内容"))
+        savepoint = db.session.begin_nested()
+        db.session.execute(sa.update(Tenant).values(households=Tenant.households))
+        savepoint.rollback()
+        db.session.commit()
+    after = _parts(app, platform)
+    assert after["notices"] == before.get("notices", 0) + 1
