@@ -43,7 +43,7 @@ log = logging.getLogger("gongzhi.plugins")
 # BaseForm and the input parsers; writes_on_get; export_response/ExportColumn, form_success
 # and show_messages_in, the list and form macros, the ``typed`` filter.
 # Plugins declaring ">=1.0,<2" keep working.
-PLUGIN_API_VERSION = "1.5.0"
+PLUGIN_API_VERSION = "1.6.0"
 ENTRY_POINT_GROUP = "gongzhi.plugins"
 ACTIVE, FAILED, INCOMPATIBLE = "active", "failed", "incompatible"
 
