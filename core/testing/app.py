@@ -31,8 +31,12 @@ def gongzhi_extra_plugins() -> dict:
 @pytest.fixture
 def gongzhi_config(gongzhi_db_url, tmp_path_factory) -> dict:
     """Config overrides for the test app. Override to change one, e.g. to enable CSRF."""
+    engine_options: dict = {"pool_pre_ping": True}
+    if is_postgres(gongzhi_db_url):  # a test database need not wait for its WAL on disk
+        engine_options["connect_args"] = {"options": "-c synchronous_commit=off"}
     return {
         "TESTING": True,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": gongzhi_db_url,
         "WTF_CSRF_ENABLED": False,
@@ -88,13 +92,22 @@ def _prepare_schema(db, url: str) -> None:
 
 
 def _empty_all_tables(db) -> None:
+    """Every table emptied, ids from 1 again. DELETE, not TRUNCATE, on PostgreSQL too: a
+    TRUNCATE of ~80 tables costs 0.3-0.5 s (new files for each), a test's few rows 16 ms."""
     with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+        postgres = conn.dialect.name == "postgresql"
+        if postgres:  # every community's rows, also for a role row-level security binds
+            conn.execute(text("SET LOCAL app.all_tenants = 'on'"))
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+        if postgres:
+            conn.execute(
+                text(
+                    "SELECT setval(c.oid::regclass, 1, false) FROM pg_class c"
+                    " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    " WHERE c.relkind = 'S' AND n.nspname = current_schema()"
+                )
+            )
 
 
 @dataclass(frozen=True)
