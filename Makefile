@@ -77,6 +77,7 @@ test-browser: install-test
 
 lint: install-test
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 ## i18n: extract messages, update catalogues, fill English, compile (docs/plugins.md, "Translations")
 i18n: install-test

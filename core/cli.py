@@ -126,16 +126,19 @@ def install(app: Flask) -> None:
 
     app.cli.add_command(offices_cli)
     billing_cli = AppGroup("billing", help="Platform billing (docs/billing.md).")
+
     @billing_cli.command("enforce")
     def enforce() -> None:
         """Switch off modules above a community's plan once its grace period is over
         (their data is kept); start the grace period where a plan no longer covers what is
         on (cron, daily). Does nothing while billing is off."""
         from core.billing.subscriptions import enforce_plans
+
         switched = enforce_plans()
         for slug, plugin_id in switched:
             click.echo(f"{slug}: {plugin_id} switched off (above its plan)")
         click.echo(f"switched off {len(switched)} modules")
+
     app.cli.add_command(billing_cli)
 
     @app.cli.command("create-operator")

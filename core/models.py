@@ -206,8 +206,6 @@ class BillingEvent(db.Model):
     processed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
-
-
 class SharedTemplate(db.Model):
     """A template the platform's operator publishes for many communities at once (a
     county's pay scale, a district's form): one row per version. Global, not a

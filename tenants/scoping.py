@@ -105,6 +105,7 @@ def install(db) -> None:
         return
     _installed = True
     from tenants import data_version  # noqa: F401  (its listeners raise the versions)
+
     event.listen(Session, "do_orm_execute", _filter_to_tenant)
     event.listen(Session, "before_flush", _stamp_new_rows)
     event.listen(Session, "after_begin", _after_begin)

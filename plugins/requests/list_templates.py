@@ -45,9 +45,7 @@ def parse(text: str) -> dict:
         if not name or len(name) > 60:
             raise BadTemplate(_("Line %(n)d: a name of 1 to 60 characters.", n=number))
         if kind not in KINDS:
-            raise BadTemplate(
-                _("Line %(n)d: the kind is red, orange or yellow.", n=number)
-            )
+            raise BadTemplate(_("Line %(n)d: the kind is red, orange or yellow.", n=number))
         if len(owner) > 120 or len(keywords) > 200:
             raise BadTemplate(_("Line %(n)d: the owner or the keywords are too long.", n=number))
         if name in seen:

@@ -175,9 +175,7 @@ def test_the_language_switch_with_a_newline_or_off_site_next_goes_home(client, t
 @pytest.mark.parametrize(
     "path", ["/notifications/read-all", "/c/alpha/notifications/read-all", "/notifications/1/read"]
 )
-def test_next_after_marking_notifications_read_never_leaves_the_site(
-    member_client, path, target
-):
+def test_next_after_marking_notifications_read_never_leaves_the_site(member_client, path, target):
     response = member_client.post(path, data={"next": target})
     assert response.status_code == 303
     assert _browser_target(response.headers["Location"]) == ""

@@ -24,6 +24,7 @@ def gongzhi_config(gongzhi_config):
     (core/web/page_cache.py; tests/plugins/requests/test_kept_pages.py)."""
     return {**gongzhi_config, "PAGE_CACHE_SECONDS": 0}
 
+
 HEADER = 2  # the signed-in header: unread notifications, pending join requests (staff)
 PAGES = {
     "public account": (None, f"{BASE}/public", 5),

@@ -23,6 +23,7 @@ def gongzhi_config(gongzhi_config):
     (core/web/page_cache.py; tests/plugins/requests/test_kept_pages.py)."""
     return {**gongzhi_config, "PAGE_CACHE_SECONDS": 0}
 
+
 # page: (who, path, most statements). PostgreSQL adds one per transaction (RLS scope).
 # A signed-in member's header adds two counts: unread notifications (the bell) and, for
 # staff, pending join requests (the menu's badge).

@@ -29,8 +29,12 @@ def test_payroll_cost_and_posts(app, community, salaries_on, admin, approver, in
             now = figures.table([community.id], month)[community.id]
             before = figures.table([community.id], figures.add_months(month, -1))[community.id]
     assert total > 0 and now["salaries.cost"] == total
-    assert (now["salaries.filled"], now["salaries.entitled"]) == (norm.filled, norm.entitled) == (
-        2,
-        norm.entitled,
+    assert (
+        (now["salaries.filled"], now["salaries.entitled"])
+        == (norm.filled, norm.entitled)
+        == (
+            2,
+            norm.entitled,
+        )
     )
     assert before == {"salaries.cost": 0}  # no run that month; posts are a present figure

@@ -28,6 +28,7 @@ def gongzhi_config(gongzhi_config):
     (core/web/page_cache.py; tests/plugins/requests/test_kept_pages.py)."""
     return {**gongzhi_config, "PAGE_CACHE_SECONDS": 0}
 
+
 HEADER = 2  # the signed-in header: unread notifications, pending join requests (staff)
 PAGES = {
     "volunteer's page": ("member", f"{BASE}/me", 8 + HEADER),
