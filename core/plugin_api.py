@@ -72,6 +72,7 @@ from core.services.parsing import (
     parse_datetime,
     parse_id,
     parse_int,
+    parse_month,
     parse_time,
 )
 from core.services.photos import KINDS as PHOTO_KINDS
@@ -220,6 +221,7 @@ __all__ = [
     "parse_date",
     "parse_datetime",
     "parse_id",
+    "parse_month",
     "parse_int",
     "parse_time",
     "pgettext",

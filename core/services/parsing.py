@@ -29,6 +29,9 @@ _TIME = r"([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]{1,6})?)?"
 _DATE_ONLY = re.compile(_DATE, re.ASCII)
 _TIME_ONLY = re.compile(_TIME, re.ASCII)
 _DATE_TIME = re.compile(_DATE + "[T ]" + _TIME, re.ASCII)
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{1,2})", re.ASCII)
+# The months a person picks (payroll, an office's figures): the platform's own era.
+MONTH_YEARS = (2000, 2100)
 MAX_REDIRECT_LENGTH = 2048
 
 
@@ -71,6 +74,19 @@ def parse_date(raw: str | None) -> date | None:
     except ValueError:
         return None
     return value if DATE_MIN <= value <= DATE_MAX else None
+
+
+def parse_month(raw: str | None) -> date | None:
+    """A month written ``YYYY-MM`` (or ``YYYY-M``, what ``<input type="month">`` sends or a
+    person types), as its first day; years within MONTH_YEARS."""
+    text = _text(raw)
+    match = _MONTH.fullmatch(text) if text else None
+    if match is None:
+        return None
+    year, month = int(match.group(1)), int(match.group(2))
+    if not (MONTH_YEARS[0] <= year <= MONTH_YEARS[1] and 1 <= month <= 12):
+        return None
+    return date(year, month, 1)
 
 
 def parse_time(raw: str | None) -> time | None:

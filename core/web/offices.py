@@ -21,7 +21,7 @@ from core.offices.models import Office, OfficeMatter
 from core.plugins.types import FigureKind
 from core.services.exports import Column, export_response
 from core.services.i18n import localized
-from core.services.parsing import parse_int
+from core.services.parsing import parse_int, parse_month
 from core.services.time import DEFAULT_TIMEZONE
 from core.sqlite import writes_on_get
 from core.web.forms import OfficeAnswerForm
@@ -78,14 +78,9 @@ def _month_arg() -> tuple[date, str | None]:
     raw = request.args.get("month", "").strip()
     if not raw:
         return current, None
-    parts = raw.split("-")
-    if (
-        len(parts) == 2
-        and all(p.isascii() and p.isdigit() for p in parts)
-        and 2000 <= int(parts[0]) <= 2100
-        and 1 <= int(parts[1]) <= 12
-    ):
-        return date(int(parts[0]), int(parts[1]), 1), None
+    month = parse_month(raw)
+    if month is not None:
+        return month, None
     return current, _("Give the month as year-month, e.g. 2026-11.")
 
 

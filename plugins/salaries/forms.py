@@ -4,7 +4,6 @@ typed; amounts are typed in yuan (two decimals at most) and stored in fen."""
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from wtforms import (
     BooleanField,
@@ -17,24 +16,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from core.plugin_api import BaseForm, MemberField, optional_id
+from core.plugin_api import BaseForm, MemberField, optional_id, parse_month
 from plugins.salaries.i18n import _, _l
 from plugins.salaries.labels import CERTIFICATE_LABELS, ITEM_KIND_LABELS, POST_LABELS
 from plugins.salaries.models import AREAS, LEVELS, POSTS
 from plugins.salaries.money import parse_yuan
-
-MONTH = re.compile(r"^([0-9]{4})-([0-9]{1,2})$", re.ASCII)
-
-
-def parse_month(text: str | None) -> date | None:
-    """``"2026-11"`` -> 2026-11-01; ``None`` for anything else."""
-    match = MONTH.match((text or "").strip())
-    if not match:
-        return None
-    year, month = int(match.group(1)), int(match.group(2))
-    if not (2000 <= year <= 2100 and 1 <= month <= 12):
-        return None
-    return date(year, month, 1)
 
 
 class MonthField(StringField):

@@ -93,6 +93,26 @@ def test_parse_date_refuses_extremes_and_other_iso_forms(raw):
     assert parsing.parse_date(raw) is None
 
 
+@pytest.mark.parametrize(
+    ("raw", "month"),
+    [
+        ("2026-11", date(2026, 11, 1)),
+        (" 2026-3 ", date(2026, 3, 1)),
+        ("2026-13", None),
+        ("1999-12", None),
+        ("２０２６-11", None),
+        ("2026-11-01", None),
+        ("2026/11", None),
+        ("2026-¹¹", None),
+        (None, None),
+        ("", None),
+    ],
+)
+def test_one_month_parser_for_offices_and_payroll(raw, month):
+    """The offices' ?month= and the salaries form read months through parse_month."""
+    assert parsing.parse_month(raw) == month
+
+
 def _browser_target(location: str) -> str:
     """Where a browser goes for this Location: it drops tabs and newlines, leading C0
     characters and spaces, and reads backslashes as slashes."""
