@@ -49,6 +49,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.sql import TextClause
 from sqlalchemy.sql.util import find_tables
 
+from core.community.permissions import membership
 from core.services.i18n import current_locale
 from tenants.context import current_community
 from tenants.data_version import part_of
@@ -162,9 +163,18 @@ def _numbers(versions: dict[str, int], reads: set[str]) -> dict[str, int]:
 
 def bell() -> Markup:
     """The header's notification bell (templates/notifications/_bell.html); a placeholder
-    in a page being kept, filled in on every serve (``_fill``)."""
+    in a page being kept, filled in on every serve (``_fill``). A member's bell is itself
+    kept like a piece, until the community's notifications change (someone is notified or
+    reads theirs): then a kept page costs no count. Anyone else's counts every community's
+    notifications, which no one community's numbers cover: counted each time."""
     if g.get(_READS) is not None:
         return Markup(BELL_PLACEHOLDER)
+    if current_user.is_authenticated and membership() is not None:
+        return kept_fragment("bell", _render_bell)
+    return _render_bell()
+
+
+def _render_bell() -> Markup:
     return Markup(render_template("notifications/_bell.html"))
 
 
