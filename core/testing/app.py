@@ -31,12 +31,8 @@ def gongzhi_extra_plugins() -> dict:
 @pytest.fixture
 def gongzhi_config(gongzhi_db_url, tmp_path_factory) -> dict:
     """Config overrides for the test app. Override to change one, e.g. to enable CSRF."""
-    engine_options: dict = {"pool_pre_ping": True}
-    if is_postgres(gongzhi_db_url):  # a test database need not wait for its WAL on disk
-        engine_options["connect_args"] = {"options": "-c synchronous_commit=off"}
     return {
         "TESTING": True,
-        "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": gongzhi_db_url,
         "WTF_CSRF_ENABLED": False,
