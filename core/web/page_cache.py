@@ -188,6 +188,13 @@ def _fill(body: bytes) -> bytes:
     return body
 
 
+def _with_placeholders(body: bytes) -> bytes:
+    """What is kept of a rendered page or piece: its session's CSRF token as a placeholder
+    (``_fill`` puts the serving session's back)."""
+    token = g.get("csrf_token")
+    return body.replace(token.encode(), CSRF_PLACEHOLDER) if token else body
+
+
 def _serve(kept: _Kept):
     body = _fill(kept.body)
     response = current_app.response_class(body, status=200)
@@ -202,10 +209,7 @@ def _keep(response, versions: dict[str, int], reads: set[str]) -> _Kept | None:
         return None
     if not (response.mimetype or "").startswith("text/html"):
         return None
-    body = response.get_data()
-    token = g.get("csrf_token")
-    if token:
-        body = body.replace(token.encode(), CSRF_PLACEHOLDER)
+    body = _with_placeholders(response.get_data())
     headers = [(h, response.headers[h]) for h in KEPT_HEADERS if h in response.headers]
     return _Kept(body, headers, time.monotonic(), _numbers(versions, reads))
 
@@ -238,10 +242,7 @@ def kept_fragment(name: str, render: Callable[[], str]) -> Markup:
             setattr(g, _READS, outer)
     if outer is not None:
         outer |= reads
-    body = html.encode()
-    token = g.get("csrf_token")
-    if token:
-        body = body.replace(token.encode(), CSRF_PLACEHOLDER)
+    body = _with_placeholders(html.encode())
     store().put(key, _Kept(body, [], time.monotonic(), _numbers(_versions(community), reads)))
     return Markup(html)
 
