@@ -64,12 +64,7 @@ def deliver(event_id: int, tenant_id: int, only_plugin: str | None = None) -> in
         if core is not None and only_plugin in (None, CORE):
             handlers.insert(0, (CORE, core[0]))
             after_commit = core[1]
-        known = {
-            f.plugin_id: f
-            for f in db.session.execute(
-                db.select(EventFailure).where(EventFailure.event_id == event_id)
-            ).scalars()
-        }
+        known = _failures_of(event_id)
         failed: set[str] = set()
         for handler_id, handler in handlers:
             try:
@@ -146,6 +141,16 @@ def _core_handler(evt: DomainEvent) -> tuple[Callable, Callable] | None:
     return None
 
 
+def _failures_of(event_id: int) -> dict[str, EventFailure]:
+    """The recorded failures of one event, by handler id (one query)."""
+    return {
+        f.plugin_id: f
+        for f in db.session.execute(
+            db.select(EventFailure).where(EventFailure.event_id == event_id)
+        ).scalars()
+    }
+
+
 def _mark_failure_resolved(failure: EventFailure | None) -> None:
     if failure is not None and failure.resolved_at is None:
         failure.resolved_at = utcnow()
@@ -167,12 +172,7 @@ def _record_failure(
 
 def _record_lost(event_id: int, handler_ids: list[str], exc: Exception) -> int:
     """Record every handler of a delivery that did not commit; returns how many."""
-    known = {
-        f.plugin_id: f
-        for f in db.session.execute(
-            db.select(EventFailure).where(EventFailure.event_id == event_id)
-        ).scalars()
-    }
+    known = _failures_of(event_id)
     for handler_id in handler_ids:
         _record_failure(known, event_id, handler_id, exc)
     try:
