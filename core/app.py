@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import flask_babel
-from flask import Flask
+from flask import Flask, session
 from flask_babel import lazy_gettext
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -88,7 +88,7 @@ def create_app(
     _init_i18n(app, host)
     from tenants import resolution
 
-    resolution.install(app)
+    resolution.install(app, signed_in=_signed_in_id)
     _register_core(app)
     from core.web.plugin_routes import mount_plugins
 
@@ -151,6 +151,12 @@ def _init_i18n(app: Flask, host: PluginHost) -> None:
         # the previous request must not carry over (tenants.resolution does the same for
         # the signed-in user).
         flask_babel.refresh()
+
+
+def _signed_in_id() -> int | None:
+    """The user id the request's session names (Flask-Login's key), for the community
+    resolver to load the membership with the community; the login loader checks it."""
+    return parse_id(session.get("_user_id"))
 
 
 def _register_core(app: Flask) -> None:

@@ -99,6 +99,11 @@ def current_community() -> Tenant | None:
     return value.tenant if isinstance(value, CommunityScope) else None
 
 
+def membership_key(tenant_id: int, user_id: int) -> tuple:
+    """Where a scope's cache keeps a person's membership (None: not a member)."""
+    return ("membership", tenant_id, user_id)
+
+
 def scope_cache() -> dict:
     """The per-scope cache of the community in scope (an empty throwaway dict outside)."""
     value = _scope.get()

@@ -1,25 +1,48 @@
 """Find the community of a request: ``/c/<slug>/…`` (default) or a subdomain (config).
 
 Enters the request's community scope (``tenants.context``); an unknown slug is a 404.
+For a signed-in person the same statement loads their membership (with its user), so a
+community page knows who is who with one query, not two.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from flask import Flask, abort, g
 from sqlalchemy import bindparam, select
 
 from core.extensions import db
-from tenants.context import CommunityScope, current_scope, reset_scope, set_scope
-from tenants.models import SLUG_PATTERN, Tenant
+from tenants.context import (
+    ALL_TENANTS,
+    CommunityScope,
+    current_scope,
+    membership_key,
+    reset_scope,
+    set_scope,
+)
+from tenants.models import SLUG_PATTERN, Membership, Tenant
 
 SLUG = re.compile(SLUG_PATTERN)
 _SLUG_KEY = "slug"  # in the community scope's cache
 _BY_SLUG = select(Tenant).where(Tenant.slug == bindparam("slug"))  # built once, run per request
+# The community and the signed-in person's membership in it (None: not a member); the
+# membership's user comes with it (``Membership.user`` is joined).
+_BY_SLUG_WITH_MEMBER = (
+    select(Tenant, Membership)
+    .outerjoin(
+        Membership,
+        (Membership.tenant_id == Tenant.id) & (Membership.user_id == bindparam("user_id")),
+    )
+    .where(Tenant.slug == bindparam("slug"))
+)
 
 
-def install(app: Flask) -> None:
+def install(app: Flask, signed_in: Callable[[], int | None] = lambda: None) -> None:
+    """``signed_in`` gives the id the request's session names, if any (the login layer's
+    business, not this floor's): its membership is loaded with the community."""
+
     @app.url_value_preprocessor
     def _resolve(_endpoint, values):
         # An app context may outlive one request (pytest-flask pushes one per test; so may
@@ -31,10 +54,34 @@ def install(app: Flask) -> None:
             return
         if not SLUG.fullmatch(slug):  # not a slug any community could have: no query at all
             abort(404)
-        tenant = db.session.execute(_BY_SLUG, {"slug": slug}).scalar_one_or_none()
-        if tenant is None:
+        user_id = signed_in()
+        if user_id is None:
+            tenant = db.session.execute(_BY_SLUG, {"slug": slug}).scalar_one_or_none()
+            if tenant is None:
+                abort(404)
+            g._scope_token = set_scope(CommunityScope(tenant.id, tenant))
+            return
+        # Across communities for this one statement: no community is in scope yet (on
+        # PostgreSQL, row-level security hides every membership until one is); the join
+        # itself names the community and the person. The community's scope then replaces
+        # it directly (one change of PostgreSQL's settings, not two) and the request's end
+        # resets both.
+        token = set_scope(ALL_TENANTS)
+        try:
+            row = db.session.execute(
+                _BY_SLUG_WITH_MEMBER, {"slug": slug, "user_id": user_id}
+            ).one_or_none()
+        except BaseException:
+            reset_scope(token)  # the error page must not run across communities
+            raise
+        if row is None:
+            reset_scope(token)
             abort(404)
-        g._scope_token = set_scope(CommunityScope(tenant.id, tenant))
+        tenant, member = row
+        scope = CommunityScope(tenant.id, tenant)
+        scope.cache[membership_key(tenant.id, user_id)] = member
+        set_scope(scope)
+        g._scope_token = token
 
     @app.url_defaults
     def _add_tenant(endpoint, values):

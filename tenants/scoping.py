@@ -113,6 +113,8 @@ def install(db) -> None:
     def _rescope_open_transaction(scope) -> None:
         # A scope change inside an open PG transaction must reach the RLS variables too.
         try:
+            if not db.session.registry.has():  # no session yet (or ended): nothing is open
+                return
             session = db.session()
             if session.get_bind().dialect.name != "postgresql" or not session.in_transaction():
                 return

@@ -23,7 +23,7 @@ from core.extensions import db
 from core.plugins.gateway import gateway, host
 from core.plugins.host import call_impl
 from core.plugins.types import Permission
-from tenants.context import CommunityScope, current_community, current_scope
+from tenants.context import CommunityScope, current_community, current_scope, membership_key
 from tenants.models import CORE_ROLES, Membership, Tenant
 
 log = logging.getLogger("gongzhi.permissions")
@@ -74,7 +74,7 @@ def membership_of(tenant: Tenant, user_id: int) -> Membership | None:
     loader on a community page gets the user from here: one query for both)."""
     scope = current_scope()
     memo = scope.cache if isinstance(scope, CommunityScope) else {}
-    key = ("membership", tenant.id, user_id)
+    key = membership_key(tenant.id, user_id)
     if key not in memo:
         memo[key] = db.session.execute(
             _MEMBERSHIP, {"tenant_id": tenant.id, "user_id": user_id}
@@ -89,7 +89,7 @@ def remember_memberships(memberships: list[Membership]) -> None:
     if not isinstance(scope, CommunityScope):
         return
     for member in memberships:
-        scope.cache.setdefault(("membership", member.tenant_id, member.user_id), member)
+        scope.cache.setdefault(membership_key(member.tenant_id, member.user_id), member)
 
 
 def all_permissions() -> dict[str, Permission]:

@@ -28,6 +28,7 @@ from core.services.parsing import local_path
 from core.services.time import as_aware, utcnow
 from core.web import sign_in_throttle
 from core.web.forms import ROLE_LABELS, ForgotForm, LoginForm, ResetForm, SignupForm
+from core.web.page_cache import cached_page
 from tenants.context import all_tenants, community_scope
 from tenants.models import Invitation, Membership, Tenant
 
@@ -90,6 +91,7 @@ def home():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@cached_page  # a visitor's form reads no data: kept (core/web/page_cache.py)
 def login():
     form = LoginForm()
     headers = {}

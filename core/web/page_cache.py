@@ -19,6 +19,9 @@ permission check; the key is per person (and one for every visitor not signed in
 per-session parts are kept as placeholders and filled in on every serve: the CSRF token,
 and the notification bell (its count changes with every notice to the person, which
 would otherwise make every write that notifies someone stale every page).
+
+A page outside any community (the login page) has no numbers to check: it is kept only
+if it read no data at all (a visitor's login form), and then for the minute.
 """
 
 from __future__ import annotations
@@ -64,6 +67,9 @@ _READS = "gongzhi_page_reads"  # on g: the parts read so far by a page being kep
 # which roles, the modules and their settings, the plan): a piece depends on them too.
 BASE_PARTS = frozenset({"tenants", "tenant_memberships", "tenant_plugins", "core_subscriptions"})
 HTMX_HEADERS = ("HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted", "HX-History-Restore-Request")
+# Read from the WSGI environ: a missing header costs no KeyError there (Werkzeug's headers
+# raise and catch one for each), and most requests send none of these.
+_HTMX_ENVIRON = tuple("HTTP_" + h.upper().replace("-", "_") for h in HTMX_HEADERS)
 KEPT_HEADERS = ("Content-Type", "Vary", "HX-Trigger", "HX-Retarget", "HX-Reswap", "Cache-Control")
 
 
@@ -75,7 +81,11 @@ class _Kept:
     versions: dict[str, int]  # each part the page read: its number when it was rendered
 
     def current(self, community) -> bool:
-        """Whether no part the page read was written since (all numbers unchanged)."""
+        """Whether no part the page read was written since (all numbers unchanged). A
+        page with no community (the login page) has no numbers to check: it is current
+        only if it read no data at all."""
+        if community is None:
+            return not self.versions
         parts = community.data_versions or {}
         for part, number in self.versions.items():
             now = community.data_version if part == EVERYTHING else parts.get(part, 0)
@@ -132,12 +142,12 @@ def _key() -> tuple | None:
     if request.method != "GET" or not current_app.config.get("PAGE_CACHE_SECONDS"):
         return None
     community = current_community()
-    if community is None or "_flashes" in session:
+    if "_flashes" in session:
         return None
     return (
-        community.id,
+        community.id if community is not None else None,
         request.full_path,
-        tuple(request.headers.get(h, "") for h in HTMX_HEADERS),
+        tuple(request.environ.get(name, "") for name in _HTMX_ENVIRON),
         current_locale(),
         _person(),
     )
@@ -151,6 +161,8 @@ def _person() -> tuple | None:
 
 def _versions(community) -> dict[str, int]:
     """The community's numbers as loaded with it: per part, and ``EVERYTHING``'s."""
+    if community is None:
+        return {}
     versions = dict(community.data_versions or {})
     versions[EVERYTHING] = community.data_version
     return versions
@@ -328,7 +340,7 @@ def cached_page(view: Callable) -> Callable:
             response = make_response(view(*args, **kwargs))
             reads = g.get(_READS) or set()
             fresh = _keep(response, versions, reads)
-            if fresh is not None:
+            if fresh is not None and fresh.current(current_community()):
                 store().put(key, fresh)
         finally:
             g.pop(_READS, None)  # an error page renders its own bell

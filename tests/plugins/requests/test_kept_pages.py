@@ -200,12 +200,16 @@ def test_a_kept_page_costs_only_finding_the_community_and_the_person(app, platfo
     desk.get(LEDGER)
     with count_statements(app) as seen:
         assert _kept(desk.get(LEDGER))
-    # BEGIN, the community, the person's membership (and PostgreSQL's RLS scope): no
-    # module settings, no guard, nothing of the page itself, and no count for the bell
-    # (kept too, until the community's notifications change).
+    # One statement finds the community and the person's membership (with its user);
+    # besides it only BEGIN (and PostgreSQL's RLS scope): no module settings, no guard,
+    # nothing of the page itself, and no count for the bell (kept too, until the
+    # community's notifications change).
+    selects = [s for s in seen if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 1, seen
+    assert "FROM tenants" in selects[0] and "tenant_memberships" in selects[0], selects
     assert not [s for s in seen if "requests_" in s or "tenant_plugins" in s], seen
     assert not [s for s in seen if "core_notifications" in s], seen
-    assert len(seen) <= 4, seen
+    assert len(seen) <= 3, seen
 
 
 # ----- parts: a page depends only on what it read ---------------------------------------
