@@ -13,7 +13,10 @@ latency), then the mix (a write per ten reads). Every run is bounded in time (``
 count (the Lua script stops a thread at its share of ``--max-requests``).
 
 It prints one table (requests/s, p50/p95/p99, errors, statements per page, ratio to the
-minimal page; small and full side by side) and writes JSON to bench/results/.
+minimal page; small and full side by side) and writes JSON to bench/results/. The minimal
+page is loaded again just before each page and each throughput ratio divides by that
+neighbour; single requests to the page and to the minimal page take turns (a, b, a, b):
+on a shared machine the load drifts within minutes.
 """
 
 from __future__ import annotations
@@ -195,22 +198,36 @@ def _lua_request(req: Req) -> str:
     )
 
 
-def single_latency(base: str, requests: list[Req], duration: float) -> float:
-    """Median milliseconds of requests sent one at a time (at least 5, at most 200)."""
+def _one_request(base: str, req: Req) -> float:
+    """Seconds for one request on a new connection."""
     import http.client
 
     host, port = base.removeprefix("http://").split(":")
-    times: list[float] = []
-    deadline = time.monotonic() + duration
-    while len(times) < 200 and (len(times) < 5 or time.monotonic() < deadline):
-        req = requests[len(times) % len(requests)]
-        conn = http.client.HTTPConnection(host, int(port), timeout=60)
-        began = time.perf_counter()
-        conn.request(req.method, req.path, body=req.body or None, headers=req.headers)
-        conn.getresponse().read()
-        times.append(time.perf_counter() - began)
-        conn.close()
-    return statistics.median(times) * 1000
+    conn = http.client.HTTPConnection(host, int(port), timeout=60)
+    began = time.perf_counter()
+    conn.request(req.method, req.path, body=req.body or None, headers=req.headers)
+    conn.getresponse().read()
+    spent = time.perf_counter() - began
+    conn.close()
+    return spent
+
+
+def single_latency(base: str, requests: list[Req], duration: float) -> float:
+    """Median milliseconds of requests sent one at a time (at least 5, at most 200)."""
+    return single_latencies([(base, requests)], duration)[0]
+
+
+def single_latencies(targets: list[tuple[str, list[Req]]], duration: float) -> list[float]:
+    """Median milliseconds of each target's requests, sent one at a time and taking turns
+    (a, b, a, b, ...): every target meets the same moments of a shared machine's load."""
+    times: list[list[float]] = [[] for _ in targets]
+    deadline = time.monotonic() + duration * len(targets)
+    n = 0
+    while n < 200 and (n < 5 or time.monotonic() < deadline):
+        for (base, requests), spent in zip(targets, times, strict=True):
+            spent.append(_one_request(base, requests[n % len(requests)]))
+        n += 1
+    return [statistics.median(spent) * 1000 for spent in times]
 
 
 def wrk(base: str, requests: list[Req], connections: int, duration: float, limit: int) -> dict:
@@ -392,13 +409,35 @@ def run_scale(scale: str, args, installed: frozenset[str]) -> dict:
             targets.append((page.name, base, [view]))
         if writes:
             targets.append(("mix", base, _mix(pages, writes, people)))
+        _name, minimal_base, minimal_requests = targets[1]
+
+        def throughput(target_base: str, requests: list[Req]) -> dict:
+            return wrk(target_base, requests, args.connections, args.duration, args.max_requests)
+
         for name, target_base, requests in targets:
             print(f"  {scale}: {name} ...", flush=True)
-            throughput = wrk(
-                target_base, requests, args.connections, args.duration, args.max_requests
+            if name in BASELINES:
+                single = single_latency(target_base, requests, args.latency_duration)
+                results["pages"][name] = {
+                    **throughput(target_base, requests),
+                    "single_p50_ms": single,
+                }
+                continue
+            # On a shared machine the load drifts within minutes: each page is compared
+            # with the minimal page loaded just before it, and its single requests take
+            # turns with the minimal page's.
+            minimal = throughput(minimal_base, minimal_requests)
+            page = throughput(target_base, requests)
+            minimal_single, single = single_latencies(
+                [(minimal_base, minimal_requests), (target_base, requests)],
+                args.latency_duration,
             )
-            single = single_latency(target_base, requests, args.latency_duration)
-            results["pages"][name] = {**throughput, "single_p50_ms": single}
+            results["pages"][name] = {
+                **page,
+                "single_p50_ms": single,
+                "minimal_rps": minimal["rps"],
+                "minimal_single_p50_ms": minimal_single,
+            }
         results["load"]["after"] = os.getloadavg()[0]
     finally:
         for server in servers.values():
@@ -452,14 +491,18 @@ def table(results: dict) -> str:
                 statements = 1
             if name == "mix":
                 statements = "–"
+            # Each page against the minimal page measured just before it (older results:
+            # against the one measured at the start).
+            minimal_rps = page.get("minimal_rps", minimal["rps"])
+            minimal_single = page.get("minimal_single_p50_ms", minimal["single_p50_ms"])
             cells += [
                 f"{page['rps']:.0f}",
-                f"{page['rps'] / minimal['rps']:.2f}",
+                f"{page['rps'] / minimal_rps:.2f}",
                 f"{page['p50_ms']:.1f} / {page['p95_ms']:.1f} / {page['p99_ms']:.1f}",
                 str(page["errors"]),
                 str(statements),
             ]
-            single.append(f"{page['single_p50_ms'] / minimal['single_p50_ms']:.1f}")
+            single.append(f"{page['single_p50_ms'] / minimal_single:.1f}")
         cells.append(" / ".join(single))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
