@@ -100,11 +100,14 @@ def test_every_main_page_runs_a_fixed_number_of_statements(
         assert len(large[name]) <= most + extra, (name, large[name])
         # A page view only reads: no write lock (SQLite), no savepoints.
         assert not [s for s in large[name] if s.startswith(("BEGIN IMMEDIATE", "SAVEPOINT"))]
-        # Settings (with the enabled set) and the membership (with its user): once each.
+        # Settings (with the enabled set) once; the membership (with its user) comes with
+        # the community, in the one statement that finds it.
         settings = [s for s in large[name] if "FROM tenant_plugins" in s]
-        members = [s for s in large[name] if "FROM tenant_memberships" in s]
+        members = [s for s in large[name] if "tenant_memberships" in s]
         users = [s for s in large[name] if "\nFROM users" in s]
         in_community = name != "login"
         assert len(settings) == (1 if in_community else 0), (name, settings)
         assert len(members) == (1 if in_community and who else 0), (name, members)
+        if members:
+            assert "FROM tenants" in members[0], (name, members)
         assert users == [], (name, users)  # the signed-in user came with the membership
